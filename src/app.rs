@@ -1,0 +1,144 @@
+//! `app::build` — the one way to build the server, used by `main` and by the tests.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+
+use crate::auth::{limits::Limits, Auth};
+use crate::config::{ConfigProblem, Settings};
+use crate::db::embedded::CONTROL_MIGRATIONS;
+use crate::db::Database;
+use crate::http::{catchers, fairings, openapi, ops, ui};
+use crate::keys::KeyStore;
+use crate::tenancy::Tenants;
+
+/// The long-lived parts of a running appliance, shared by the server and the CLI.
+pub struct Core {
+    pub settings: Settings,
+    pub control: Arc<Database>,
+    pub tenants: Arc<Tenants>,
+    pub keys: Arc<KeyStore>,
+    pub auth: Arc<Auth>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration problems:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Config(Vec<ConfigProblem>),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Opens the data dir: secrets, control DB (migrated), tenant registry, key store.
+pub fn open_core(settings: Settings) -> Result<Core, StartError> {
+    if let Err(p) = crate::secrets::check_data_dir(&settings.data_dir) {
+        return Err(StartError::Config(vec![p]));
+    }
+    std::fs::create_dir_all(settings.tenants_dir()).map_err(|e| {
+        StartError::Other(format!(
+            "cannot create {}: {e}",
+            settings.tenants_dir().display()
+        ))
+    })?;
+    let secrets = crate::secrets::load(&settings).map_err(StartError::Config)?;
+    let control = Database::open(
+        &settings.control_db_path(),
+        &CONTROL_MIGRATIONS,
+        4,
+        settings.slow_query,
+    )
+    .map_err(|e| StartError::Other(e.to_string()))?;
+    let control = Arc::new(control);
+    let tenants = Arc::new(Tenants::new(
+        Arc::clone(&control),
+        settings.tenants_dir(),
+        settings.max_open_tenants,
+        settings.tenant_idle,
+        settings.slow_query,
+    ));
+    let keys = Arc::new(KeyStore::new(secrets.master, Arc::clone(&control)));
+    let limits = Limits::new(&settings);
+    let auth = Arc::new(Auth::new(
+        &secrets.jwt,
+        limits,
+        Arc::clone(&control),
+        settings.password_max_age_days,
+    ));
+    Ok(Core {
+        settings,
+        control,
+        tenants,
+        keys,
+        auth,
+    })
+}
+
+/// Builds the Rocket instance for a core.
+pub fn build(core: &Core) -> Rocket<Build> {
+    let s = &core.settings;
+    let figment = Figment::from(rocket::Config::default())
+        .merge(("address", s.bind.ip()))
+        .merge(("port", s.bind.port()))
+        .merge(("ident", false))
+        .merge(("ip_header", false))
+        .merge(("log_level", "off"))
+        .merge(("cli_colors", false))
+        .merge(("keep_alive", 5))
+        .merge(("shutdown.grace", s.shutdown_grace_secs))
+        .merge(("shutdown.mercy", 2))
+        .merge(("shutdown.ctrlc", true))
+        .merge(("shutdown.signals", ["term", "hup"]))
+        .merge(("limits.bytes", "1MiB"))
+        .merge(("limits.json", "1MiB"))
+        .merge((
+            "limits.data-form",
+            format!("{}B", s.upload_max_bytes + 64 * 1024),
+        ))
+        .merge((
+            "limits.file",
+            format!("{}B", s.upload_max_bytes + 64 * 1024),
+        ));
+
+    let limits = Arc::clone(&core.auth.limits);
+    let tenants_for_shutdown = Arc::clone(&core.tenants);
+    rocket::custom(figment)
+        .manage(s.clone())
+        .manage(Arc::clone(&core.tenants))
+        .manage(Arc::clone(&core.keys))
+        .manage(Arc::clone(&core.auth))
+        .manage(ops::StartedAt(Instant::now()))
+        .manage(ops::Probes(Vec::new()))
+        .manage(ops::GaugeSources(Vec::new()))
+        .attach(fairings::Edge::new(s))
+        .attach(AdHoc::on_liftoff("background", move |_| {
+            Box::pin(async move {
+                crate::service::notify_ready();
+                rocket::tokio::spawn(async move {
+                    let mut tick = rocket::tokio::time::interval(Duration::from_secs(60));
+                    loop {
+                        tick.tick().await;
+                        limits.prune();
+                    }
+                });
+            })
+        }))
+        .attach(AdHoc::on_shutdown("checkpoint", move |_| {
+            Box::pin(async move {
+                let t = tenants_for_shutdown;
+                let n = rocket::tokio::task::spawn_blocking(move || t.checkpoint_all())
+                    .await
+                    .unwrap_or(0);
+                tracing::info!(checkpointed = n, "shutdown: tenant WALs checkpointed");
+            })
+        }))
+        .register("/", catchers::all())
+        .mount("/", ops::routes())
+        .mount("/", openapi::routes())
+        .mount("/", ui::routes())
+        .mount("/", rocket::routes![fairings::preflight])
+        .mount("/api/v1", crate::modules::iam::routes())
+        .mount("/api/v1", crate::modules::system::routes())
+}

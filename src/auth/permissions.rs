@@ -1,0 +1,124 @@
+//! The permission catalogue and the built-in roles.
+//!
+//! Permissions are `<module>.<resource>:<action>`. Built-in roles are defined here, in
+//! code, so every tenant gets the same meaning and an upgrade can extend them.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+pub struct PermissionInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+macro_rules! catalogue {
+    ($($name:literal => $desc:literal),* $(,)?) => {
+        pub const CATALOGUE: &[PermissionInfo] = &[$(PermissionInfo { name: $name, description: $desc }),*];
+    };
+}
+
+catalogue! {
+    "iam.users:read" => "List and view users",
+    "iam.users:write" => "Create, edit and deactivate users",
+    "iam.roles:read" => "List and view roles",
+    "iam.roles:write" => "Create, edit and delete custom roles",
+    "org.branches:read" => "List and view branches",
+    "org.branches:write" => "Create and edit branches",
+    "hr.employees:read" => "List and view employees (sensitive fields masked)",
+    "hr.employees:write" => "Create and edit employees and their documents",
+    "hr.employees:reveal" => "See PAN, Aadhaar and bank account numbers in full",
+    "sales.customers:read" => "List and view customers",
+    "sales.customers:write" => "Create and edit customers",
+    "sales.items:read" => "List and view items",
+    "sales.items:write" => "Create and edit items",
+    "sales.invoices:read" => "List and view invoices and their documents",
+    "sales.invoices:write" => "Create, edit and delete draft invoices; attach documents",
+    "sales.invoices:issue" => "Issue invoices (assigns the number)",
+    "sales.invoices:cancel" => "Cancel issued invoices",
+    "sales.payments:read" => "List and view payments",
+    "sales.payments:write" => "Record payments",
+    "reports.receivables:read" => "View the receivables report",
+    "audit.log:read" => "View and verify the audit trail",
+}
+
+pub fn is_known(name: &str) -> bool {
+    CATALOGUE.iter().any(|p| p.name == name)
+}
+
+pub const BUILTIN_ROLES: &[&str] = &[
+    "owner",
+    "admin",
+    "hr_manager",
+    "accountant",
+    "staff",
+    "auditor",
+];
+
+fn all_reads() -> impl Iterator<Item = &'static str> {
+    CATALOGUE
+        .iter()
+        .map(|p| p.name)
+        .filter(|n| n.ends_with(":read"))
+}
+
+/// The permissions of a built-in role, or None for a custom role name.
+pub fn builtin_permissions(role: &str) -> Option<Vec<&'static str>> {
+    let names = CATALOGUE.iter().map(|p| p.name);
+    let mut perms: Vec<&'static str> = match role {
+        "owner" => names.collect(),
+        "admin" => names
+            .filter(|n| n.starts_with("iam.") || n.starts_with("org."))
+            .chain(all_reads())
+            .collect(),
+        "hr_manager" => names
+            .filter(|n| n.starts_with("hr."))
+            .chain(["org.branches:read"])
+            .collect(),
+        "accountant" => names
+            .filter(|n| n.starts_with("sales.") || n.starts_with("reports."))
+            .chain(["org.branches:read"])
+            .collect(),
+        "staff" => vec![
+            "org.branches:read",
+            "sales.customers:read",
+            "sales.items:read",
+            "sales.invoices:read",
+            "sales.invoices:write",
+        ],
+        "auditor" => all_reads().chain(["audit.log:read"]).collect(),
+        _ => return None,
+    };
+    perms.sort_unstable();
+    perms.dedup();
+    Some(perms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_follow_the_contract() {
+        let owner = builtin_permissions("owner").expect("owner");
+        assert_eq!(owner.len(), CATALOGUE.len());
+        let auditor = builtin_permissions("auditor").expect("auditor");
+        assert!(auditor.contains(&"audit.log:read"));
+        assert!(
+            auditor.iter().all(|p| p.ends_with(":read")),
+            "auditor never writes or reveals"
+        );
+        let hr = builtin_permissions("hr_manager").expect("hr");
+        assert!(hr.contains(&"hr.employees:reveal"));
+        let admin = builtin_permissions("admin").expect("admin");
+        assert!(!admin.contains(&"hr.employees:reveal"));
+        assert!(admin.contains(&"iam.users:write") && admin.contains(&"sales.invoices:read"));
+        let staff = builtin_permissions("staff").expect("staff");
+        assert!(!staff.contains(&"sales.invoices:issue"));
+        assert!(builtin_permissions("custom").is_none());
+        for role in BUILTIN_ROLES {
+            for p in builtin_permissions(role).expect("builtin") {
+                assert!(is_known(p), "{p}");
+            }
+        }
+    }
+}

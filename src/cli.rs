@@ -1,0 +1,412 @@
+//! The command line: `bisman serve | tenant | sysadmin | migrate | check | audit`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{self, Core, StartError};
+use crate::audit::Actor;
+use crate::config::{FlagOverrides, Settings};
+use crate::control::tenants::TenantStatus;
+use crate::db::embedded::{CONTROL_MIGRATIONS, TENANT_MIGRATIONS};
+use crate::modules::system::{model::CreateTenant, service as system};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bisman",
+    version,
+    about = "BISMAN ERP appliance: a multi-tenant ERP in one binary"
+)]
+pub struct Cli {
+    /// TOML configuration file (default: $BISMAN_CONFIG, else /etc/bisman/bisman.toml if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory (overrides BISMAN_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Manage tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage system administrators.
+    #[command(subcommand)]
+    Sysadmin(SysadminCommand),
+    /// Apply pending migrations to the control DB and every tenant file.
+    Migrate {
+        /// List pending migrations and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Validate configuration and environment; print every problem; exit 1 if any.
+    Check,
+    /// Audit trail tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (overrides BISMAN_BIND).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub bind: Option<String>,
+    /// Create (once) a demo tenant with sample data and print how to sign in.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TenantCommand {
+    /// Create a tenant with its owner.
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        owner_email: String,
+        /// Without it a password is generated and printed once.
+        #[arg(long)]
+        owner_password: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tenants.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Suspend a tenant (its users get 403 tenant_suspended).
+    Suspend { slug: String },
+    /// Resume a suspended tenant.
+    Resume { slug: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SysadminCommand {
+    /// Create a system administrator.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Without it a password is generated and printed once.
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Verify a tenant's audit hash chain; exit 1 with the first bad sequence number if broken.
+    Verify {
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+/// A failed command: one line on stderr.
+pub struct Failure(pub String);
+
+impl From<StartError> for Failure {
+    fn from(e: StartError) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+impl From<crate::error::AppError> for Failure {
+    fn from(e: crate::error::AppError) -> Self {
+        match e {
+            crate::error::AppError::Validation(v) => Failure(
+                v.iter()
+                    .map(|p| format!("{}: {}", p.field, p.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            other => Failure(match other.problem("cli").detail.as_str() {
+                d if matches!(
+                    other,
+                    crate::error::AppError::Internal(_)
+                        | crate::error::AppError::TenantUnavailable(_)
+                ) =>
+                {
+                    format!("{d} ({other})")
+                }
+                d => d.to_string(),
+            }),
+        }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn settings(cli: &Cli, bind: Option<String>) -> Result<Settings, Failure> {
+    let file = crate::config::config_file(cli.config.as_deref());
+    let flags = FlagOverrides {
+        data_dir: cli.data_dir.clone(),
+        bind,
+    };
+    Settings::load(file.as_deref(), &flags).map_err(|p| Failure(StartError::Config(p).to_string()))
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
+    match &cli.command {
+        Command::Serve(args) => {
+            let s = settings(&cli, args.bind.clone())?;
+            serve(s, args.demo)
+        }
+        Command::Check => check(settings(&cli, None)),
+        Command::Migrate { dry_run } => migrate(&settings(&cli, None)?, *dry_run),
+        Command::Tenant(cmd) => tenant(cmd, settings(&cli, None)?),
+        Command::Sysadmin(SysadminCommand::Create { email, password }) => {
+            let core = quiet_core(settings(&cli, None)?)?;
+            let (pw, generated) = match password {
+                Some(p) => (p.clone(), false),
+                None => (crate::auth::password::generate(), true),
+            };
+            system::create_sysadmin(&core.control, email, &pw)?;
+            println!("created system administrator {email}");
+            if generated {
+                println!("password (shown once): {pw}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify { tenant }) => {
+            let core = quiet_core(settings(&cli, None)?)?;
+            let handle = core
+                .tenants
+                .open_blocking(tenant)
+                .map_err(|e| Failure(format!("tenant {tenant}: {e}")))?;
+            let v = handle.db.read_blocking(crate::audit::verify)?;
+            if v.ok {
+                println!("ok: {} events, head {}", v.events, v.head_hash);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("audit chain broken at seq {}", v.first_bad_seq.unwrap_or(0));
+                Ok(ExitCode::FAILURE)
+            }
+        }
+    }
+}
+
+fn quiet_core(s: Settings) -> Result<Core, Failure> {
+    Ok(app::open_core(s)?)
+}
+
+fn check(settings: Result<Settings, Failure>) -> Result<ExitCode, Failure> {
+    let s = match settings {
+        Ok(s) => s,
+        Err(Failure(msg)) => {
+            eprintln!("{msg}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut problems: Vec<String> = Vec::new();
+    if let Err(p) = crate::secrets::check_data_dir(&s.data_dir) {
+        problems.push(p.to_string());
+    } else if let Err(ps) = crate::secrets::load(&s) {
+        problems.extend(ps.iter().map(|p| p.to_string()));
+    }
+    let disk = crate::http::ops::disk_check(&s.data_dir);
+    if disk != "ok" {
+        problems.push(format!("BISMAN_DATA_DIR: {disk}"));
+    }
+    if problems.is_empty() {
+        println!(
+            "configuration ok ({} mode, data dir {})",
+            if s.is_production() {
+                "production"
+            } else {
+                "development"
+            },
+            s.data_dir.display()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn tenant_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let path = e.path().join("tenant.db");
+            if path.exists() {
+                out.push((e.file_name().to_string_lossy().into_owned(), path));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn migrate(s: &Settings, dry_run: bool) -> Result<ExitCode, Failure> {
+    let mut targets = vec![(
+        "control".to_string(),
+        s.control_db_path(),
+        &CONTROL_MIGRATIONS,
+    )];
+    targets.extend(
+        tenant_files(&s.tenants_dir())
+            .into_iter()
+            .map(|(slug, p)| (format!("tenant {slug}"), p, &TENANT_MIGRATIONS)),
+    );
+    let mut failed = false;
+    for (label, path, migrator) in targets {
+        if dry_run {
+            if !path.exists() {
+                println!("{label}: file does not exist yet (every migration pending)");
+                continue;
+            }
+            let conn =
+                crate::db::open_reader(&path).map_err(|e| Failure(format!("{label}: {e}")))?;
+            match migrator.plan(&conn) {
+                Ok(plan) if plan.pending.is_empty() => println!("{label}: up to date"),
+                Ok(plan) => {
+                    for (v, name) in plan.pending {
+                        println!("{label}: pending {v:04}_{name}");
+                    }
+                }
+                Err(e) => {
+                    failed = true;
+                    eprintln!("{label}: {e}");
+                }
+            }
+        } else {
+            let result = crate::db::open_writer(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|mut c| migrator.apply(&mut c).map_err(|e| e.to_string()));
+            match result {
+                Ok(plan) if plan.pending.is_empty() => println!("{label}: up to date"),
+                Ok(plan) => println!(
+                    "{label}: applied {}",
+                    plan.pending
+                        .iter()
+                        .map(|(v, n)| format!("{v:04}_{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Err(e) => {
+                    failed = true;
+                    eprintln!("{label}: {e}");
+                }
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn tenant(cmd: &TenantCommand, s: Settings) -> Result<ExitCode, Failure> {
+    let core = quiet_core(s)?;
+    match cmd {
+        TenantCommand::Create {
+            slug,
+            name,
+            owner_email,
+            owner_password,
+            json,
+        } => {
+            let req = CreateTenant {
+                slug: slug.clone(),
+                name: name.clone(),
+                owner_email: owner_email.clone(),
+                owner_password: owner_password.clone(),
+            };
+            let p =
+                system::provision_tenant(&core.tenants, &core.keys, &req, &Actor::system(None))?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&p.created).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "created tenant {} ({}) with owner {}",
+                    p.created.tenant.slug, p.created.tenant.name, p.created.owner_email
+                );
+                if let Some(pw) = &p.created.generated_owner_password {
+                    println!("owner password (shown once): {pw}");
+                }
+            }
+        }
+        TenantCommand::List { json } => {
+            let list = core.tenants.list_blocking()?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                );
+            } else {
+                for t in list {
+                    println!("{}\t{}\t{}", t.slug, t.status.as_str(), t.name);
+                }
+            }
+        }
+        TenantCommand::Suspend { slug } => {
+            core.tenants
+                .set_status_blocking(slug, TenantStatus::Suspended)?;
+            println!("suspended {slug}");
+        }
+        TenantCommand::Resume { slug } => {
+            core.tenants
+                .set_status_blocking(slug, TenantStatus::Active)?;
+            println!("resumed {slug}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {
+    crate::telemetry::init(&s);
+    let core = app::open_core(s)?;
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(64)
+        .thread_name("bisman")
+        .build()
+        .map_err(|e| Failure(format!("cannot start the runtime: {e}")))?;
+    if demo {
+        crate::demo::ensure(&core)?;
+    }
+    let rocket = app::build(&core);
+    let bind = core.settings.bind;
+    let result = runtime.block_on(async move {
+        let ignited = rocket
+            .ignite()
+            .await
+            .map_err(|e| Failure(format!("cannot start: {e}")))?;
+        tracing::info!(bind = %bind, "bisman listening");
+        println!("BISMAN ERP listening on http://{bind}/");
+        ignited
+            .launch()
+            .await
+            .map_err(|e| Failure(format!("server error: {e}")))?;
+        Ok::<_, Failure>(())
+    });
+    crate::service::notify_stopping();
+    result?;
+    let n = core.tenants.checkpoint_all();
+    tracing::info!(checkpointed = n, "stopped cleanly");
+    Ok(ExitCode::SUCCESS)
+}

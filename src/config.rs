@@ -1,0 +1,598 @@
+//! Typed configuration: built-in defaults → TOML file → `BISMAN_*` environment → flags.
+//!
+//! Raw values are read with figment into [`RawConfig`], then validated once into
+//! [`Settings`]. Validation collects every problem (so `bisman check` can print them all)
+//! and each problem names the variable an operator has to fix.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// Keys accepted from the environment (as `BISMAN_<KEY>`) and from the TOML file.
+const KEYS: &[&str] = &[
+    "data_dir",
+    "bind",
+    "env",
+    "master_key_file",
+    "jwt_secret_file",
+    "cors_origins",
+    "trusted_proxies",
+    "rate_login",
+    "rate_auth",
+    "rate_api_user",
+    "rate_api_tenant",
+    "log",
+    "log_format",
+    "replica_url",
+    "replica_s3_endpoint",
+    "replica_s3_region",
+    "litestream_bin",
+    "litestream_managed",
+    "clamd_socket",
+    "clamd_addr",
+    "clamd_policy",
+    "clamd_timeout_ms",
+    "max_open_tenants",
+    "tenant_idle_secs",
+    "password_max_age_days",
+    "upload_max_bytes",
+    "shutdown_grace_secs",
+    "slow_query_ms",
+];
+
+/// Configuration exactly as read, before validation. Every field has a default.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    pub data_dir: String,
+    pub bind: String,
+    pub env: String,
+    pub master_key_file: Option<String>,
+    pub jwt_secret_file: Option<String>,
+    pub cors_origins: String,
+    pub trusted_proxies: String,
+    pub rate_login: String,
+    pub rate_auth: String,
+    pub rate_api_user: String,
+    pub rate_api_tenant: String,
+    pub log: String,
+    pub log_format: Option<String>,
+    pub replica_url: Option<String>,
+    pub replica_s3_endpoint: Option<String>,
+    pub replica_s3_region: Option<String>,
+    pub litestream_bin: String,
+    pub litestream_managed: bool,
+    pub clamd_socket: Option<String>,
+    pub clamd_addr: Option<String>,
+    pub clamd_policy: String,
+    pub clamd_timeout_ms: u64,
+    pub max_open_tenants: u64,
+    pub tenant_idle_secs: u64,
+    pub password_max_age_days: u32,
+    pub upload_max_bytes: u64,
+    pub shutdown_grace_secs: u32,
+    pub slow_query_ms: u64,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        RawConfig {
+            data_dir: "./data".into(),
+            bind: "127.0.0.1:8080".into(),
+            env: "development".into(),
+            master_key_file: None,
+            jwt_secret_file: None,
+            cors_origins: String::new(),
+            trusted_proxies: String::new(),
+            rate_login: "5/900s".into(),
+            rate_auth: "20/900s".into(),
+            rate_api_user: "600/60s".into(),
+            rate_api_tenant: "3000/60s".into(),
+            log: "info".into(),
+            log_format: None,
+            replica_url: None,
+            replica_s3_endpoint: None,
+            replica_s3_region: None,
+            litestream_bin: "litestream".into(),
+            litestream_managed: true,
+            clamd_socket: None,
+            clamd_addr: None,
+            clamd_policy: "fail_closed".into(),
+            clamd_timeout_ms: 30_000,
+            max_open_tenants: 256,
+            tenant_idle_secs: 600,
+            password_max_age_days: 90,
+            upload_max_bytes: 10 * 1024 * 1024,
+            shutdown_grace_secs: 10,
+            slow_query_ms: 100,
+        }
+    }
+}
+
+/// Values given on the command line; `None` means "not given".
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// `N/Ts`: N requests per T seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateSpec {
+    pub count: u32,
+    pub period: Duration,
+}
+
+impl RateSpec {
+    pub fn parse(s: &str) -> Result<RateSpec, String> {
+        let (n, t) = s
+            .trim()
+            .split_once('/')
+            .ok_or_else(|| format!("'{s}' is not of the form N/Ts (e.g. 5/900s)"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{n}' is not a whole number"))?;
+        let secs: u64 = t
+            .trim()
+            .strip_suffix('s')
+            .ok_or_else(|| format!("'{t}' must end in 's' (seconds)"))?
+            .parse()
+            .map_err(|_| format!("'{t}' is not a number of seconds"))?;
+        if count == 0 || secs == 0 {
+            return Err(format!(
+                "'{s}' must allow at least 1 request in at least 1 second"
+            ));
+        }
+        Ok(RateSpec {
+            count,
+            period: Duration::from_secs(secs),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClamdTarget {
+    Unix(PathBuf),
+    Tcp(String),
+}
+
+/// Validated configuration, injected as Rocket managed state.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub bind: SocketAddr,
+    pub env: Environment,
+    pub master_key_file: PathBuf,
+    pub jwt_secret_file: PathBuf,
+    /// True when the secret files were not configured and live in the data dir (development).
+    pub generate_missing_secrets: bool,
+    pub cors_origins: Vec<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub rate_login: RateSpec,
+    pub rate_auth: RateSpec,
+    pub rate_api_user: RateSpec,
+    pub rate_api_tenant: RateSpec,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub replica_url: Option<String>,
+    pub replica_s3_endpoint: Option<String>,
+    pub replica_s3_region: Option<String>,
+    pub litestream_bin: String,
+    pub litestream_managed: bool,
+    pub clamd: Option<ClamdTarget>,
+    pub clamd_fail_open: bool,
+    pub clamd_timeout: Duration,
+    pub max_open_tenants: u64,
+    pub tenant_idle: Duration,
+    pub password_max_age_days: u32,
+    pub upload_max_bytes: u64,
+    pub shutdown_grace_secs: u32,
+    pub slow_query: Duration,
+}
+
+/// One thing wrong with the configuration, naming the variable to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub variable: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.variable, self.message)
+    }
+}
+
+fn problem(key: &str, message: impl Into<String>) -> ConfigProblem {
+    ConfigProblem {
+        variable: format!("BISMAN_{}", key.to_ascii_uppercase()),
+        message: message.into(),
+    }
+}
+
+/// The TOML file to read: `--config`, else `BISMAN_CONFIG`, else `/etc/bisman/bisman.toml` if it exists.
+pub fn config_file(flag: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = flag {
+        return Some(p.to_path_buf());
+    }
+    if let Ok(p) = std::env::var("BISMAN_CONFIG") {
+        if !p.is_empty() {
+            return Some(PathBuf::from(p));
+        }
+    }
+    let default = PathBuf::from("/etc/bisman/bisman.toml");
+    default.exists().then_some(default)
+}
+
+/// Reads defaults → file → env → flags. A named file that is missing is a problem.
+pub fn read_raw(
+    file: Option<&Path>,
+    flags: &FlagOverrides,
+) -> Result<RawConfig, Vec<ConfigProblem>> {
+    let mut fig = Figment::from(Serialized::defaults(RawConfig::default()));
+    if let Some(path) = file {
+        if !path.exists() {
+            return Err(vec![ConfigProblem {
+                variable: "BISMAN_CONFIG".into(),
+                message: format!("configuration file {} does not exist", path.display()),
+            }]);
+        }
+        fig = fig.merge(Toml::file_exact(path));
+    }
+    fig = fig
+        .merge(Env::prefixed("BISMAN_").only(KEYS))
+        .merge(Serialized::defaults(flags.clone()));
+    fig.extract::<RawConfig>().map_err(|e| {
+        e.into_iter()
+            .map(|err| {
+                let key = err.path.first().cloned().unwrap_or_default();
+                let variable = if key.is_empty() {
+                    "BISMAN_CONFIG".to_string()
+                } else {
+                    format!("BISMAN_{}", key.to_ascii_uppercase())
+                };
+                ConfigProblem {
+                    variable,
+                    message: err.kind.to_string(),
+                }
+            })
+            .collect()
+    })
+}
+
+fn opt(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(',').map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl Settings {
+    /// Validates raw values. Checks that touch the disk (secrets, writability) are in `check_environment`.
+    pub fn from_raw(raw: &RawConfig) -> Result<Settings, Vec<ConfigProblem>> {
+        let mut problems = Vec::new();
+        let env = match raw.env.trim() {
+            "development" | "dev" => Environment::Development,
+            "production" | "prod" => Environment::Production,
+            other => {
+                problems.push(problem(
+                    "env",
+                    format!("'{other}' is not 'development' or 'production'"),
+                ));
+                Environment::Production
+            }
+        };
+        let bind = raw.bind.trim().parse::<SocketAddr>().unwrap_or_else(|_| {
+            problems.push(problem(
+                "bind",
+                format!("'{}' is not an ADDR:PORT socket address", raw.bind),
+            ));
+            SocketAddr::from(([127, 0, 0, 1], 8080))
+        });
+        let data_dir = PathBuf::from(raw.data_dir.trim());
+        if raw.data_dir.trim().is_empty() {
+            problems.push(problem("data_dir", "must not be empty"));
+        }
+        let mut rate = |key: &str, value: &str| {
+            RateSpec::parse(value).unwrap_or_else(|m| {
+                problems.push(problem(key, m));
+                RateSpec {
+                    count: 1,
+                    period: Duration::from_secs(1),
+                }
+            })
+        };
+        let rate_login = rate("rate_login", &raw.rate_login);
+        let rate_auth = rate("rate_auth", &raw.rate_auth);
+        let rate_api_user = rate("rate_api_user", &raw.rate_api_user);
+        let rate_api_tenant = rate("rate_api_tenant", &raw.rate_api_tenant);
+
+        let mut cors_origins = Vec::new();
+        for origin in split_list(&raw.cors_origins) {
+            if valid_origin(origin) {
+                cors_origins.push(origin.trim_end_matches('/').to_string());
+            } else {
+                problems.push(problem(
+                    "cors_origins",
+                    format!("'{origin}' is not an origin like https://erp.example.in"),
+                ));
+            }
+        }
+        let mut trusted_proxies = Vec::new();
+        for ip in split_list(&raw.trusted_proxies) {
+            match ip.parse::<IpAddr>() {
+                Ok(a) => trusted_proxies.push(a),
+                Err(_) => problems.push(problem(
+                    "trusted_proxies",
+                    format!("'{ip}' is not an IP address"),
+                )),
+            }
+        }
+        let log_format = match opt(&raw.log_format).as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            None if env == Environment::Production => LogFormat::Json,
+            None => LogFormat::Pretty,
+            Some(other) => {
+                problems.push(problem(
+                    "log_format",
+                    format!("'{other}' is not 'json' or 'pretty'"),
+                ));
+                LogFormat::Json
+            }
+        };
+        if tracing_subscriber::EnvFilter::try_new(&raw.log).is_err() {
+            problems.push(problem(
+                "log",
+                format!("'{}' is not a valid log filter", raw.log),
+            ));
+        }
+        let clamd = match (opt(&raw.clamd_socket), opt(&raw.clamd_addr)) {
+            (Some(_), Some(_)) => {
+                problems.push(problem(
+                    "clamd_socket",
+                    "set either BISMAN_CLAMD_SOCKET or BISMAN_CLAMD_ADDR, not both",
+                ));
+                None
+            }
+            (Some(sock), None) => Some(ClamdTarget::Unix(PathBuf::from(sock))),
+            (None, Some(addr)) => {
+                if addr
+                    .rsplit_once(':')
+                    .and_then(|(_, p)| p.parse::<u16>().ok())
+                    .is_none()
+                {
+                    problems.push(problem("clamd_addr", format!("'{addr}' is not host:port")));
+                }
+                Some(ClamdTarget::Tcp(addr))
+            }
+            (None, None) => None,
+        };
+        let clamd_fail_open = match raw.clamd_policy.trim() {
+            "fail_closed" => false,
+            "fail_open" => true,
+            other => {
+                problems.push(problem(
+                    "clamd_policy",
+                    format!("'{other}' is not 'fail_closed' or 'fail_open'"),
+                ));
+                false
+            }
+        };
+        let replica_url = opt(&raw.replica_url);
+        if let Some(url) = &replica_url {
+            let ok = match url.split_once("://") {
+                Some(("file", path)) => path.starts_with('/'),
+                Some(("s3", rest)) => rest.split('/').next().is_some_and(|b| b.len() >= 3),
+                _ => false,
+            };
+            if !ok {
+                problems.push(problem(
+                    "replica_url",
+                    format!("'{url}' must be file:///absolute/path or s3://bucket/prefix (bucket of 3+ chars)"),
+                ));
+            }
+        }
+        if raw.max_open_tenants == 0 {
+            problems.push(problem("max_open_tenants", "must be at least 1"));
+        }
+        if raw.upload_max_bytes == 0 {
+            problems.push(problem("upload_max_bytes", "must be at least 1"));
+        }
+        let (master_key_file, jwt_secret_file, generate_missing_secrets) =
+            match (opt(&raw.master_key_file), opt(&raw.jwt_secret_file)) {
+                (Some(m), Some(j)) => (PathBuf::from(m), PathBuf::from(j), false),
+                (m, j) => {
+                    if env == Environment::Production {
+                        if m.is_none() {
+                            problems.push(problem("master_key_file", "is required in production"));
+                        }
+                        if j.is_none() {
+                            problems.push(problem("jwt_secret_file", "is required in production"));
+                        }
+                    }
+                    let secrets = data_dir.join("secrets");
+                    (
+                        m.map(PathBuf::from)
+                            .unwrap_or_else(|| secrets.join("master.key")),
+                        j.map(PathBuf::from)
+                            .unwrap_or_else(|| secrets.join("jwt.secret")),
+                        env == Environment::Development,
+                    )
+                }
+            };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Settings {
+            data_dir,
+            bind,
+            env,
+            master_key_file,
+            jwt_secret_file,
+            generate_missing_secrets,
+            cors_origins,
+            trusted_proxies,
+            rate_login,
+            rate_auth,
+            rate_api_user,
+            rate_api_tenant,
+            log: raw.log.clone(),
+            log_format,
+            replica_url,
+            replica_s3_endpoint: opt(&raw.replica_s3_endpoint),
+            replica_s3_region: opt(&raw.replica_s3_region),
+            litestream_bin: raw.litestream_bin.clone(),
+            litestream_managed: raw.litestream_managed,
+            clamd,
+            clamd_fail_open,
+            clamd_timeout: Duration::from_millis(raw.clamd_timeout_ms.max(100)),
+            max_open_tenants: raw.max_open_tenants,
+            tenant_idle: Duration::from_secs(raw.tenant_idle_secs.max(1)),
+            password_max_age_days: raw.password_max_age_days,
+            upload_max_bytes: raw.upload_max_bytes,
+            shutdown_grace_secs: raw.shutdown_grace_secs,
+            slow_query: Duration::from_millis(raw.slow_query_ms),
+        })
+    }
+
+    /// Full load used by every command: read, then validate.
+    pub fn load(
+        file: Option<&Path>,
+        flags: &FlagOverrides,
+    ) -> Result<Settings, Vec<ConfigProblem>> {
+        Settings::from_raw(&read_raw(file, flags)?)
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == Environment::Production
+    }
+
+    pub fn control_db_path(&self) -> PathBuf {
+        self.data_dir.join("control.db")
+    }
+
+    pub fn tenants_dir(&self) -> PathBuf {
+        self.data_dir.join("tenants")
+    }
+
+    /// Development defaults that suit tests and the demo: everything in `data_dir`.
+    pub fn for_data_dir(data_dir: &Path) -> Settings {
+        let raw = RawConfig {
+            data_dir: data_dir.to_string_lossy().into_owned(),
+            ..RawConfig::default()
+        };
+        // The defaults are valid by construction; a failure here is a programming error in RawConfig::default.
+        match Settings::from_raw(&raw) {
+            Ok(s) => s,
+            Err(p) => panic!("built-in defaults are invalid: {p:?}"),
+        }
+    }
+}
+
+fn valid_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.trim_end_matches('/').contains('/')
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/' | '[' | ']'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_specs_parse_and_reject() {
+        assert_eq!(
+            RateSpec::parse("5/900s"),
+            Ok(RateSpec {
+                count: 5,
+                period: Duration::from_secs(900)
+            })
+        );
+        for bad in ["5", "5/900", "0/10s", "5/0s", "x/10s", "5/ms"] {
+            assert!(RateSpec::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn defaults_are_valid_development() {
+        let s = Settings::from_raw(&RawConfig::default()).expect("defaults");
+        assert_eq!(s.env, Environment::Development);
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert!(s.generate_missing_secrets);
+        assert_eq!(s.rate_login.count, 5);
+    }
+
+    #[test]
+    fn production_requires_secret_files_naming_the_variables() {
+        let raw = RawConfig {
+            env: "production".into(),
+            ..RawConfig::default()
+        };
+        let problems = Settings::from_raw(&raw).expect_err("must refuse");
+        let vars: Vec<_> = problems.iter().map(|p| p.variable.as_str()).collect();
+        assert!(vars.contains(&"BISMAN_MASTER_KEY_FILE"), "{vars:?}");
+        assert!(vars.contains(&"BISMAN_JWT_SECRET_FILE"), "{vars:?}");
+    }
+
+    #[test]
+    fn every_invalid_value_is_reported() {
+        let raw = RawConfig {
+            bind: "nope".into(),
+            env: "staging".into(),
+            rate_login: "lots".into(),
+            cors_origins: "ftp://x".into(),
+            clamd_policy: "maybe".into(),
+            replica_url: Some("s3://ab".into()),
+            ..RawConfig::default()
+        };
+        let problems = Settings::from_raw(&raw).expect_err("must refuse");
+        let vars: Vec<_> = problems.iter().map(|p| p.variable.clone()).collect();
+        for v in [
+            "BISMAN_BIND",
+            "BISMAN_ENV",
+            "BISMAN_RATE_LOGIN",
+            "BISMAN_CORS_ORIGINS",
+            "BISMAN_CLAMD_POLICY",
+            "BISMAN_REPLICA_URL",
+        ] {
+            assert!(vars.iter().any(|x| x == v), "{v} missing from {vars:?}");
+        }
+    }
+
+    #[test]
+    fn origins() {
+        assert!(valid_origin("https://erp.example.in"));
+        assert!(valid_origin("http://127.0.0.1:3000"));
+        assert!(!valid_origin("https://erp.example.in/path"));
+        assert!(!valid_origin("erp.example.in"));
+    }
+}

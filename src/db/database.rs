@@ -1,0 +1,152 @@
+//! A SQLite database file as the appliance uses it: one writer connection (every write
+//! transaction is `BEGIN IMMEDIATE`, so writers queue instead of failing) and a small
+//! pool of read-only connections. All SQLite work runs on tokio's blocking pool so the
+//! async runtime never stalls on disk I/O.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use super::connection::{configure_reader, open_writer};
+use super::migrate::{MigrateError, Migrator};
+use crate::error::{AppError, AppResult};
+
+pub struct Database {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: r2d2::Pool<SqliteConnectionManager>,
+    slow_query: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot open {path}: {cause}")]
+    Sqlite {
+        path: String,
+        cause: rusqlite::Error,
+    },
+    #[error("cannot migrate {path}: {cause}")]
+    Migrate { path: String, cause: MigrateError },
+    #[error("cannot create the reader pool for {path}: {cause}")]
+    Pool { path: String, cause: r2d2::Error },
+}
+
+#[derive(Debug)]
+struct ReaderCustomizer;
+
+impl r2d2::CustomizeConnection<Connection, rusqlite::Error> for ReaderCustomizer {
+    fn on_acquire(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
+        configure_reader(conn)
+    }
+}
+
+impl Database {
+    /// Opens (creating if needed) and migrates a database file.
+    pub fn open(
+        path: &Path,
+        migrator: &Migrator,
+        readers: u32,
+        slow_query: Duration,
+    ) -> Result<Database, OpenError> {
+        let shown = path.display().to_string();
+        let mut writer = open_writer(path).map_err(|cause| OpenError::Sqlite {
+            path: shown.clone(),
+            cause,
+        })?;
+        migrator
+            .apply(&mut writer)
+            .map_err(|cause| OpenError::Migrate {
+                path: shown.clone(),
+                cause,
+            })?;
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX);
+        let readers = r2d2::Pool::builder()
+            .max_size(readers.max(1))
+            .min_idle(Some(0))
+            .idle_timeout(Some(Duration::from_secs(60)))
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(ReaderCustomizer))
+            .build(manager)
+            .map_err(|cause| OpenError::Pool { path: shown, cause })?;
+        Ok(Database {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers,
+            slow_query,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on a read-only connection, off the async runtime.
+    pub async fn read<T, F>(self: &Arc<Self>, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        let db = Arc::clone(self);
+        rocket::tokio::task::spawn_blocking(move || db.read_blocking(f)).await?
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction, committed only if `f` succeeds.
+    pub async fn write<T, F>(self: &Arc<Self>, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> AppResult<T> + Send + 'static,
+    {
+        let db = Arc::clone(self);
+        rocket::tokio::task::spawn_blocking(move || db.write_blocking(f)).await?
+    }
+
+    pub fn read_blocking<T>(&self, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+        let conn = self.readers.get()?;
+        let started = Instant::now();
+        let out = f(&conn);
+        self.note_duration("read", started);
+        out
+    }
+
+    pub fn write_blocking<T>(&self, f: impl FnOnce(&Transaction) -> AppResult<T>) -> AppResult<T> {
+        let mut conn = self
+            .writer
+            .lock()
+            .map_err(|_| AppError::internal("writer connection poisoned"))?;
+        let started = Instant::now();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        self.note_duration("write", started);
+        Ok(out)
+    }
+
+    /// Direct access to the writer for maintenance (checkpoints, VACUUM INTO).
+    pub fn with_writer<T>(&self, f: impl FnOnce(&mut Connection) -> AppResult<T>) -> AppResult<T> {
+        let mut conn = self
+            .writer
+            .lock()
+            .map_err(|_| AppError::internal("writer connection poisoned"))?;
+        f(&mut conn)
+    }
+
+    /// Moves the WAL into the main file and truncates it (used at shutdown).
+    pub fn checkpoint(&self) -> AppResult<()> {
+        self.with_writer(|c| {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+    }
+
+    fn note_duration(&self, kind: &'static str, started: Instant) {
+        let took = started.elapsed();
+        if took >= self.slow_query {
+            crate::metrics::global().slow_queries.inc();
+            tracing::warn!(target: "bisman::slow_query", db = %self.path.display(), kind, took_ms = took.as_millis() as u64, "slow database operation");
+        }
+    }
+}

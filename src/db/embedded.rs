@@ -1,0 +1,18 @@
+//! The migrations compiled into the binary.
+
+use super::migrate::{Migration, Migrator};
+
+static CONTROL: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../../migrations/control/0001_init.sql"),
+}];
+
+static TENANT: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sql: include_str!("../../migrations/tenant/0001_init.sql"),
+}];
+
+pub static CONTROL_MIGRATIONS: Migrator = Migrator::new(CONTROL);
+pub static TENANT_MIGRATIONS: Migrator = Migrator::new(TENANT);

@@ -1,0 +1,110 @@
+//! Response compression: `br` preferred, then `gzip`, for compressible bodies over 1 KiB.
+
+use std::io::Write;
+
+pub const MIN_SIZE: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    pub fn header_value(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+}
+
+/// Picks an encoding from `Accept-Encoding`, honouring `q=0` refusals.
+pub fn negotiate(accept: &str) -> Option<Encoding> {
+    let mut br = false;
+    let mut gzip = false;
+    for part in accept.split(',') {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = it.any(|p| {
+            let p = p.trim();
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        if refused {
+            continue;
+        }
+        match name.as_str() {
+            "br" => br = true,
+            "gzip" | "*" => gzip = true,
+            _ => {}
+        }
+    }
+    if br {
+        Some(Encoding::Brotli)
+    } else if gzip {
+        Some(Encoding::Gzip)
+    } else {
+        None
+    }
+}
+
+pub fn is_compressible(content_type: &str) -> bool {
+    let ct = content_type.to_ascii_lowercase();
+    ct.starts_with("text/")
+        || ct.contains("json")
+        || ct.contains("javascript")
+        || ct.contains("svg")
+        || ct.contains("xml")
+        || ct.contains("openmetrics")
+}
+
+pub fn compress(encoding: Encoding, data: &[u8]) -> std::io::Result<Vec<u8>> {
+    match encoding {
+        Encoding::Gzip => {
+            let mut enc = flate2::write::GzEncoder::new(
+                Vec::with_capacity(data.len() / 3),
+                flate2::Compression::fast(),
+            );
+            enc.write_all(data)?;
+            enc.finish()
+        }
+        Encoding::Brotli => {
+            let mut out = Vec::with_capacity(data.len() / 3);
+            {
+                // Quality 4: most of brotli's gain at a fraction of its CPU cost.
+                let mut w = brotli::CompressorWriter::new(&mut out, 4096, 4, 22);
+                w.write_all(data)?;
+                w.flush()?;
+            }
+            Ok(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate("gzip, deflate, br"), Some(Encoding::Brotli));
+        assert_eq!(negotiate("gzip"), Some(Encoding::Gzip));
+        assert_eq!(negotiate("br;q=0, gzip"), Some(Encoding::Gzip));
+        assert_eq!(negotiate("identity"), None);
+    }
+
+    #[test]
+    fn round_trip_gzip() {
+        use std::io::Read;
+        let data = "hello ".repeat(1000);
+        let z = compress(Encoding::Gzip, data.as_bytes()).expect("gzip");
+        assert!(z.len() < data.len() / 10);
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&z[..])
+            .read_to_string(&mut back)
+            .expect("gunzip");
+        assert_eq!(back, data);
+    }
+}

@@ -1,0 +1,100 @@
+//! Tenant key store: the master key in memory, each tenant's wrapped keys in the control
+//! DB, unwrapped key rings cached.
+
+use std::sync::Arc;
+
+use moka::sync::Cache;
+use rusqlite::{params, Connection};
+
+use crate::crypto::{CryptoError, MasterKey, TenantKeys};
+use crate::db::Database;
+use crate::error::{AppError, AppResult};
+
+pub struct KeyStore {
+    master: MasterKey,
+    control: Arc<Database>,
+    rings: Cache<String, Arc<TenantKeys>>,
+}
+
+fn crypto_err(e: CryptoError) -> AppError {
+    AppError::internal(format!("key store: {e}"))
+}
+
+impl KeyStore {
+    pub fn new(master: MasterKey, control: Arc<Database>) -> KeyStore {
+        KeyStore {
+            master,
+            control,
+            rings: Cache::builder().max_capacity(1024).build(),
+        }
+    }
+
+    pub fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
+    /// Creates and stores the first data key and the index key of a new tenant.
+    pub fn provision_blocking(&self, tenant: &str) -> AppResult<()> {
+        let (ring, wrapped) = TenantKeys::create(&self.master, tenant).map_err(crypto_err)?;
+        let now = crate::clock::now_rfc3339();
+        self.control.write_blocking(|tx| {
+            tx.execute("DELETE FROM tenant_data_keys WHERE tenant = ?1", [tenant])?;
+            tx.execute("DELETE FROM tenant_index_keys WHERE tenant = ?1", [tenant])?;
+            tx.execute(
+                "INSERT INTO tenant_data_keys (tenant, version, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![tenant, wrapped.version, wrapped.data_key, now],
+            )?;
+            tx.execute(
+                "INSERT INTO tenant_index_keys (tenant, wrapped, created_at) VALUES (?1, ?2, ?3)",
+                params![tenant, wrapped.index_key, now],
+            )?;
+            Ok(())
+        })?;
+        self.rings.insert(tenant.to_string(), Arc::new(ring));
+        Ok(())
+    }
+
+    /// The tenant's key ring (every live version; the newest is current).
+    pub fn ring_blocking(&self, tenant: &str) -> AppResult<Arc<TenantKeys>> {
+        if let Some(r) = self.rings.get(tenant) {
+            return Ok(r);
+        }
+        let ring = self
+            .control
+            .read_blocking(|c| load_ring(c, &self.master, tenant))?;
+        let ring = Arc::new(ring);
+        self.rings.insert(tenant.to_string(), Arc::clone(&ring));
+        Ok(ring)
+    }
+
+    pub async fn ring(self: &Arc<Self>, tenant: &str) -> AppResult<Arc<TenantKeys>> {
+        if let Some(r) = self.rings.get(tenant) {
+            return Ok(r);
+        }
+        let me = Arc::clone(self);
+        let t = tenant.to_string();
+        rocket::tokio::task::spawn_blocking(move || me.ring_blocking(&t)).await?
+    }
+
+    /// Forgets a cached ring (after a rotation, or when a ciphertext names an unknown version).
+    pub fn forget(&self, tenant: &str) {
+        self.rings.invalidate(tenant);
+    }
+}
+
+pub fn load_ring(c: &Connection, master: &MasterKey, tenant: &str) -> AppResult<TenantKeys> {
+    let mut stmt = c.prepare_cached("SELECT version, wrapped FROM tenant_data_keys WHERE tenant = ?1 AND retired_at IS NULL ORDER BY version")?;
+    let versions: Vec<(u32, Vec<u8>)> = stmt
+        .query_map([tenant], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let current = versions
+        .last()
+        .map(|(v, _)| *v)
+        .ok_or_else(|| AppError::internal(format!("tenant {tenant} has no data key")))?;
+    let index: Vec<u8> = c.query_row(
+        "SELECT wrapped FROM tenant_index_keys WHERE tenant = ?1",
+        [tenant],
+        |r| r.get(0),
+    )?;
+    TenantKeys::from_wrapped(master, tenant, current, versions, &index).map_err(crypto_err)
+}

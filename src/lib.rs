@@ -1,0 +1,27 @@
+//! BISMAN ERP appliance: a multi-tenant ERP for Indian SMEs in one binary.
+//!
+//! Dependencies point one way: `http` and `modules/*` → `tenancy`, `auth`, `crypto`,
+//! `domain`, `db`. Repositories take `&rusqlite::Connection` and know nothing of HTTP.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod blocking;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod control;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod keys;
+pub mod metrics;
+pub mod modules;
+pub mod secrets;
+pub mod service;
+pub mod telemetry;
+pub mod tenancy;

@@ -1,0 +1,5 @@
+//! Domain modules. Each has the same shape: `model.rs` (types), `repo.rs` (SQL only),
+//! `service.rs` (rules), `routes.rs` (HTTP handlers) and one `routes()` entry point.
+
+pub mod iam;
+pub mod system;
