@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test of the appliance, installing what the tests need first.
+# Usage: ./scripts/test.sh            (everything)
+#        BISMAN_SKIP_UI=1 ./scripts/test.sh   (skip the browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+
+step "formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+
+step "test dependencies"
+bash scripts/test-deps.sh
+# shellcheck disable=SC1091
+source "$root/target/test-env.sh"
+
+step "unit and integration tests"
+cargo test --locked --all-targets -- --test-threads=2
+
+if [[ -f scripts/ui-test.sh && -z "${BISMAN_SKIP_UI:-}" ]]; then
+  step "browser tests"
+  bash scripts/ui-test.sh
+fi
+
+if [[ -f scripts/fuzz-api.sh && -z "${BISMAN_SKIP_FUZZ:-}" ]]; then
+  step "API conformance fuzzing (bounded)"
+  bash scripts/fuzz-api.sh --ci
+fi
+
+step "dependency audit"
+bash scripts/audit.sh
+
+echo
+echo "all tests passed"
