@@ -141,4 +141,5 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .mount("/", rocket::routes![fairings::preflight])
         .mount("/api/v1", crate::modules::iam::routes())
         .mount("/api/v1", crate::modules::system::routes())
+        .mount("/api/v1", crate::modules::sales::routes())
 }

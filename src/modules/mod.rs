@@ -2,4 +2,5 @@
 //! `service.rs` (rules), `routes.rs` (HTTP handlers) and one `routes()` entry point.
 
 pub mod iam;
+pub mod sales;
 pub mod system;
