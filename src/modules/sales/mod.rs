@@ -3,6 +3,7 @@
 
 pub mod common;
 pub mod customers;
+pub mod demo;
 pub mod invoices;
 pub mod items;
 pub mod payments;
