@@ -187,4 +187,5 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .mount("/api/v1", crate::modules::org::routes())
         .mount("/api/v1", crate::modules::hr::routes())
         .mount("/api/v1", crate::modules::audit_log::routes())
+        .mount("/api/v1", crate::modules::sales::routes())
 }

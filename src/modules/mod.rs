@@ -6,4 +6,5 @@ pub mod fields;
 pub mod hr;
 pub mod iam;
 pub mod org;
+pub mod sales;
 pub mod system;
