@@ -257,7 +257,12 @@ fn sysadmin_token(app: &TestApp) -> String {
 
 #[test]
 fn system_admin_manages_tenants_and_bad_slugs_touch_nothing() {
-    let app = TestApp::start();
+    // The data dir sits inside a root of its own, so "nothing outside the data dir" is checkable.
+    let root = tempfile::tempdir().expect("root");
+    let mut settings = bisman::config::Settings::for_data_dir(&root.path().join("data"));
+    settings.bind = format!("127.0.0.1:{}", free_port()).parse().expect("addr");
+    let app = TestApp::start_in(root, settings);
+    let data = app.dir.path().join("data");
     let sys = sysadmin_token(&app);
     let created = json_of(
         app.post(&sys, "/api/v1/system/tenants", &json!({"slug": "shree-traders", "name": "Shree Traders", "owner_email": "owner@shree.in", "owner_password": "Kesar-Mango#2026"})),
@@ -265,14 +270,10 @@ fn system_admin_manages_tenants_and_bad_slugs_touch_nothing() {
     );
     assert_eq!(created["slug"], "shree-traders");
     assert_eq!(created["status"], "active");
-    assert!(app
-        .dir
-        .path()
-        .join("tenants/shree-traders/tenant.db")
-        .exists());
+    assert!(data.join("tenants/shree-traders/tenant.db").exists());
     let dup = app.post(&sys, "/api/v1/system/tenants", &json!({"slug": "shree-traders", "name": "X", "owner_email": "o@x.in", "owner_password": "Kesar-Mango#2026"}));
     expect_problem(dup, 409, "conflict");
-    let before: Vec<_> = walk(app.dir.path().parent().expect("parent"));
+    let before: Vec<_> = walk(app.dir.path());
     for bad in [
         "../x",
         "A",
@@ -291,7 +292,7 @@ fn system_admin_manages_tenants_and_bad_slugs_touch_nothing() {
     }
     assert_eq!(
         before,
-        walk(app.dir.path().parent().expect("parent")),
+        walk(app.dir.path()),
         "no file created or removed by bad slugs"
     );
     // Generated owner password is returned once.
@@ -365,7 +366,8 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
         for e in rd.flatten() {
             let p = e.path();
             out.push(p.display().to_string());
-            if p.is_dir() {
+            // Never follow symlinks out of the tree.
+            if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) {
                 out.extend(walk(&p));
             }
         }

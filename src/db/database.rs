@@ -58,6 +58,18 @@ impl Database {
             path: shown.clone(),
             cause,
         })?;
+        let plan = migrator.plan(&writer).map_err(|cause| OpenError::Migrate {
+            path: shown.clone(),
+            cause,
+        })?;
+        if let (false, Some((version, _))) = (plan.pending.is_empty(), plan.applied.last()) {
+            snapshot_before_migrate(&writer, path, *version).map_err(|cause| {
+                OpenError::Snapshot {
+                    path: shown.clone(),
+                    cause: cause.to_string(),
+                }
+            })?;
+        }
         migrator
             .apply(&mut writer)
             .map_err(|cause| OpenError::Migrate {
@@ -156,12 +168,20 @@ impl Database {
 /// Before an existing file is migrated, a consistent copy of it is kept beside it as
 /// `<file>.pre-v<N>.snapshot` (VACUUM INTO a temp file, fsync, rename, fsync the
 /// directory), so a bad upgrade is rolled back by putting the snapshot back.
-pub fn snapshot_before_migrate(conn: &Connection, path: &Path, applied_version: u32) -> std::io::Result<PathBuf> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "db".into());
+pub fn snapshot_before_migrate(
+    conn: &Connection,
+    path: &Path,
+    applied_version: u32,
+) -> std::io::Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "db".into());
     let target = path.with_file_name(format!("{name}.pre-v{applied_version}.snapshot"));
     let tmp = path.with_file_name(format!("{name}.pre-v{applied_version}.snapshot.tmp"));
     let _ = std::fs::remove_file(&tmp);
-    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()]).map_err(std::io::Error::other)?;
+    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()])
+        .map_err(std::io::Error::other)?;
     std::fs::File::open(&tmp)?.sync_all()?;
     std::fs::rename(&tmp, &target)?;
     if let Some(dir) = target.parent() {
@@ -176,10 +196,22 @@ mod tests {
     use super::*;
     use crate::db::migrate::Migration;
 
-    static V1: &[Migration] = &[Migration { version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER);" }];
+    static V1: &[Migration] = &[Migration {
+        version: 1,
+        name: "one",
+        sql: "CREATE TABLE a (x INTEGER);",
+    }];
     static V2: &[Migration] = &[
-        Migration { version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER);" },
-        Migration { version: 2, name: "two", sql: "ALTER TABLE a ADD COLUMN y TEXT;" },
+        Migration {
+            version: 1,
+            name: "one",
+            sql: "CREATE TABLE a (x INTEGER);",
+        },
+        Migration {
+            version: 2,
+            name: "two",
+            sql: "ALTER TABLE a ADD COLUMN y TEXT;",
+        },
     ];
 
     #[test]
@@ -187,17 +219,37 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("t.db");
         {
-            let db = Database::open(&path, &Migrator::new(V1), 1, Duration::from_secs(1)).expect("v1");
-            db.write_blocking(|tx| Ok(tx.execute("INSERT INTO a (x) VALUES (42)", [])?)).expect("row");
+            let db =
+                Database::open(&path, &Migrator::new(V1), 1, Duration::from_secs(1)).expect("v1");
+            db.write_blocking(|tx| Ok(tx.execute("INSERT INTO a (x) VALUES (42)", [])?))
+                .expect("row");
         }
-        assert!(!dir.path().join("t.db.pre-v1.snapshot").exists(), "a fresh file needs no snapshot");
+        assert!(
+            !dir.path().join("t.db.pre-v1.snapshot").exists(),
+            "a fresh file needs no snapshot"
+        );
         let db = Database::open(&path, &Migrator::new(V2), 1, Duration::from_secs(1)).expect("v2");
         let snap = dir.path().join("t.db.pre-v1.snapshot");
-        let old = Connection::open(&snap).expect("snapshot opens");
-        let x: i64 = old.query_row("SELECT x FROM a", [], |r| r.get(0)).expect("row in snapshot");
+        let listing: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(snap.exists(), "snapshot missing: {listing:?}");
+        let old = Connection::open_with_flags(&snap, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("snapshot opens");
+        let x: i64 = old
+            .query_row("SELECT x FROM a", [], |r| r.get(0))
+            .expect("row in snapshot");
         assert_eq!(x, 42);
-        assert!(old.query_row("SELECT y FROM a", [], |r| r.get::<_, Option<String>>(0)).is_err(), "snapshot has the old schema");
-        let y: Option<String> = db.read_blocking(|c| Ok(c.query_row("SELECT y FROM a", [], |r| r.get(0))?)).expect("new column");
+        assert!(
+            old.query_row("SELECT y FROM a", [], |r| r.get::<_, Option<String>>(0))
+                .is_err(),
+            "snapshot has the old schema"
+        );
+        let y: Option<String> = db
+            .read_blocking(|c| Ok(c.query_row("SELECT y FROM a", [], |r| r.get(0))?))
+            .expect("new column");
         assert!(y.is_none());
     }
 }
