@@ -108,8 +108,8 @@ fn openapi_document_states_the_validation_rules() {
         .iter()
         .find(|p| p["name"] == "limit")
         .expect("limit param");
-    assert_eq!(limit["schema"]["minimum"], 1);
-    assert_eq!(limit["schema"]["maximum"], 200);
+    assert_eq!(limit["schema"]["anyOf"][0]["minimum"], 1);
+    assert_eq!(limit["schema"]["anyOf"][0]["maximum"], 200);
     let schemas = &doc["components"]["schemas"];
     let perms = schemas["CreateRole"]["properties"]["permissions"]["items"]["enum"]
         .as_array()

@@ -229,16 +229,20 @@ fn refine(doc: &mut serde_json::Value) {
             };
             for param in params {
                 let name = param["name"].as_str().unwrap_or_default().to_string();
-                let rule = match (name.as_str(), param["in"].as_str().unwrap_or_default()) {
-                    ("limit", "query") => json!({"minimum": 1, "maximum": 200}),
-                    ("If-Match", "header") => json!({"pattern": "^\"[1-9][0-9]{0,17}\"$"}),
-                    ("slug", "path") => json!({"pattern": SLUG}),
-                    ("id", "path") => json!({"format": "uuid"}),
+                let schema = match (name.as_str(), param["in"].as_str().unwrap_or_default()) {
+                    // 1–200, or empty for the default (as `Limit::parse` reads it).
+                    ("limit", "query") => json!({"anyOf": [
+                        {"type": "integer", "minimum": 1, "maximum": 200},
+                        {"type": "string", "maxLength": 0}
+                    ]}),
+                    ("If-Match", "header") => {
+                        json!({"type": "string", "pattern": "^\"[1-9][0-9]{0,17}\"$"})
+                    }
+                    ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
+                    ("id", "path") => json!({"type": "string", "format": "uuid"}),
                     _ => continue,
                 };
-                if let Some(schema) = param.get_mut("schema") {
-                    merge(schema, &rule);
-                }
+                param["schema"] = schema;
             }
         }
     }
