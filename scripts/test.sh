@@ -20,6 +20,13 @@ bash scripts/test-deps.sh
 # shellcheck disable=SC1091
 source "$root/target/test-env.sh"
 
+step "clamd with a test signature database"
+clamd_dir=$(mktemp -d /tmp/bisman-clamd.XXXXXX)
+trap 'bash scripts/clamd-test-daemon.sh stop "$clamd_dir" >/dev/null 2>&1 || true' EXIT
+set -a
+eval "$(bash scripts/clamd-test-daemon.sh start "$clamd_dir")"
+set +a
+
 step "unit and integration tests"
 cargo test --locked --all-targets -- --test-threads=2
 

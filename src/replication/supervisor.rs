@@ -298,6 +298,18 @@ fn spawn_child(shared: &Shared) -> Result<Child> {
         // Own process group: a Ctrl-C in a terminal reaches bisman, which then stops
         // Litestream in order, instead of killing both at once.
         .process_group(0);
+    // If bisman itself dies (SIGKILL, OOM), Litestream must not live on as an orphan
+    // holding the control socket, or the next start would find it "already running".
+    // PDEATHSIG follows the spawning thread: this runs on a tokio worker, which lives
+    // as long as the runtime.
+    // SAFETY: the closure runs between fork and exec and only calls prctl, which is
+    // async-signal-safe; it allocates nothing.
+    unsafe {
+        cmd.pre_exec(|| {
+            rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::TERM))
+                .map_err(std::io::Error::from)
+        });
+    }
     let mut child = cmd.spawn().map_err(|source| ReplicationError::Spawn {
         bin: o.bin.display().to_string(),
         source,
