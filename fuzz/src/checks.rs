@@ -44,6 +44,27 @@ pub fn json_body(data: &[u8]) {
     body_as::<iam::CreateRole>(data);
     body_as::<iam::PatchRole>(data);
     body_as::<system::CreateTenant>(data);
+    body_as::<system::SystemLogin>(data);
+    {
+        use bisman::modules::hr::model as hr;
+        use bisman::modules::org::model as org;
+        body_as::<org::CreateBranch>(data);
+        body_as::<org::PatchBranch>(data);
+        body_as::<hr::CreateEmployee>(data);
+        body_as::<hr::PatchEmployee>(data);
+        body_as::<hr::LookupRequest>(data);
+    }
+    {
+        use bisman::modules::sales::{customers, invoices, items, payments};
+        body_as::<customers::model::CreateCustomer>(data);
+        body_as::<customers::model::PatchCustomer>(data);
+        body_as::<items::model::CreateItem>(data);
+        body_as::<items::model::PatchItem>(data);
+        body_as::<invoices::model::CreateInvoice>(data);
+        body_as::<invoices::model::PatchInvoice>(data);
+        body_as::<invoices::model::CancelInvoice>(data);
+        body_as::<payments::model::CreatePayment>(data);
+    }
 }
 
 const JWT_SECRET: &[u8] = b"fuzzing-secret-fuzzing-secret-32b";
