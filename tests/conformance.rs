@@ -133,3 +133,34 @@ fn openapi_document_states_the_validation_rules() {
         .expect("If-Match");
     assert!(if_match["schema"]["pattern"].is_string());
 }
+
+#[test]
+fn empty_precondition_and_idempotency_headers_mean_absent() {
+    let app = TestApp::start();
+    let token = app.owner_token("acme");
+    let role = json_of(
+        app.post(
+            &token,
+            "/api/v1/roles",
+            &serde_json::json!({"name": "clerk", "permissions": []}),
+        ),
+        201,
+    );
+    let id = role["id"].as_str().expect("id");
+    // Before: `If-Match:` with an empty value was a 400.
+    let res = app
+        .req(Method::PATCH, &token, &format!("/api/v1/roles/{id}"))
+        .header("If-Match", "")
+        .json(&serde_json::json!({"description": "x"}))
+        .send()
+        .expect("patch");
+    assert_eq!(res.status(), 200, "{}", res.text().unwrap_or_default());
+    // A malformed one is still refused.
+    let res = app
+        .req(Method::PATCH, &token, &format!("/api/v1/roles/{id}"))
+        .header("If-Match", "soon")
+        .json(&serde_json::json!({"description": "y"}))
+        .send()
+        .expect("patch");
+    expect_problem(res, 400, "bad_request");
+}
