@@ -406,6 +406,22 @@ fn tenant(cmd: &TenantCommand, s: Settings) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Lifts the soft open-file limit to the hard one: every client connection costs a
+/// descriptor, and the common default of 1,024 would cap the server near that many.
+fn raise_open_file_limit() {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current == limit.maximum {
+        return;
+    }
+    let from = limit.current;
+    limit.current = limit.maximum;
+    match setrlimit(Resource::Nofile, limit) {
+        Ok(()) => tracing::debug!(?from, to = ?limit.maximum, "raised the open-file limit"),
+        Err(e) => tracing::warn!(error = %e, "could not raise the open-file limit"),
+    }
+}
+
 fn tenant_list(core: &Core, json: bool) -> Result<ExitCode, Failure> {
     let list = core.tenants.list_blocking()?;
     if json {
@@ -544,6 +560,7 @@ pub fn verify_restored(path: &Path) -> Result<crate::audit::Verification, Failur
 
 fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {
     crate::telemetry::init(&s);
+    raise_open_file_limit();
     let core = app::open_core(s)?;
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
         .enable_all()

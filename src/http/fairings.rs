@@ -61,6 +61,7 @@ impl Fairing for Edge {
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
         req.local_cache(|| RequestId(rid));
+        reject_repeated_query_params(req);
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
@@ -135,6 +136,40 @@ impl Fairing for Edge {
         } else if path.as_str() != "/health" {
             tracing::info!(target: "bisman::http", request_id = %rid, method = %req.method(), route = %route, tenant = %tenant, status = status.code, latency_ms, "request");
         }
+    }
+}
+
+/// Where a request with a repeated query parameter is sent: no route lives there, so the
+/// catcher answers with the 422 stashed for it.
+const REJECTED_PATH: &str = "/__bisman/rejected";
+
+/// Every API query parameter takes one value. Rocket would silently drop a repeated
+/// `Option<_>` parameter (`?cursor=bad&cursor=bad` listed the first page), so a repeat is
+/// refused with 422 naming the parameter, before routing.
+fn reject_repeated_query_params(req: &mut Request<'_>) {
+    if !req.uri().path().starts_with("/api/") {
+        return;
+    }
+    let repeated = req.uri().query().and_then(|q| {
+        let mut seen = std::collections::HashSet::new();
+        q.segments()
+            .find(|(name, _)| !seen.insert(*name))
+            .map(|(name, _)| name.to_string())
+    });
+    let Some(name) = repeated else {
+        return;
+    };
+    let shown: String = name.chars().take(64).collect();
+    super::problem::stash(
+        req,
+        crate::error::AppError::field(
+            shown,
+            "repeated",
+            "this query parameter may be given only once",
+        ),
+    );
+    if let Ok(uri) = rocket::http::uri::Origin::parse(REJECTED_PATH) {
+        req.set_uri(uri);
     }
 }
 

@@ -5,7 +5,8 @@ use rocket::request::{FromRequest, Outcome, Request};
 use super::problem::stash;
 use crate::error::AppError;
 
-/// `If-Match: "<version>"`; absent means "no precondition".
+/// `If-Match: "<version>"`; absent (or empty, as some proxies and clients send an unset
+/// header) means "no precondition".
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i64>);
 
@@ -21,7 +22,11 @@ impl<'r> FromRequest<'r> for IfMatch {
     type Error = AppError;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        match req.headers().get_one("If-Match") {
+        match req
+            .headers()
+            .get_one("If-Match")
+            .filter(|v| !v.trim().is_empty())
+        {
             None => Outcome::Success(IfMatch(None)),
             Some(v) => match parse_if_match(v) {
                 Ok(n) => Outcome::Success(IfMatch(Some(n))),
@@ -31,7 +36,7 @@ impl<'r> FromRequest<'r> for IfMatch {
     }
 }
 
-/// `Idempotency-Key`: 1–255 visible ASCII characters.
+/// `Idempotency-Key`: 1–255 visible ASCII characters; an empty header is no key.
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey(pub Option<String>);
 
@@ -40,7 +45,11 @@ impl<'r> FromRequest<'r> for IdempotencyKey {
     type Error = AppError;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        match req.headers().get_one("Idempotency-Key") {
+        match req
+            .headers()
+            .get_one("Idempotency-Key")
+            .filter(|v| !v.trim().is_empty())
+        {
             None => Outcome::Success(IdempotencyKey(None)),
             Some(v)
                 if !v.is_empty() && v.len() <= 255 && v.bytes().all(|b| b.is_ascii_graphic()) =>

@@ -160,10 +160,127 @@ pub struct ApiDoc;
 pub fn document() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .unwrap_or_else(|_| "{}".into())
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        refine(&mut doc);
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
     })
+}
+
+const SLUG: &str = "^[a-z0-9][a-z0-9-]{1,62}$";
+/// Role names; the handlers trim surrounding spaces first.
+const ROLE_NAME: &str = "^\\s*[a-z0-9_-]{2,50}\\s*$";
+/// What `Email::parse` accepts (after trimming): no spaces or controls, one `@`, a dotted
+/// domain.
+const EMAIL: &str = "^\\s*[^\\s@\\x00-\\x1f\\x7f-\\x9f]+@[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+(\\.[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+)+\\s*$";
+/// A display name: at least one non-space character, at most 200.
+const NAME: &str = "\\S";
+
+/// Constraints the handlers enforce, stated in the document so that clients (and the
+/// conformance fuzzer) know a valid request from an invalid one:
+/// (schema, property, constraints merged into the property's schema).
+fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    use serde_json::json;
+    let email = json!({"pattern": EMAIL, "maxLength": 254});
+    let name = json!({"pattern": NAME, "maxLength": 200});
+    let password = json!({"minLength": 8, "maxLength": 128});
+    vec![
+        ("LoginRequest", "tenant", json!({"pattern": SLUG})),
+        ("CreateTenant", "slug", json!({"pattern": SLUG})),
+        ("CreateTenant", "name", name.clone()),
+        ("CreateTenant", "owner_email", email.clone()),
+        ("CreateTenant", "owner_password", password.clone()),
+        ("CreateUser", "email", email),
+        ("CreateUser", "name", name.clone()),
+        ("CreateUser", "password", password.clone()),
+        ("PatchUser", "name", name),
+        ("CreateRole", "name", json!({"pattern": ROLE_NAME})),
+        ("PatchRole", "name", json!({"pattern": ROLE_NAME})),
+        ("PasswordChange", "new_password", password),
+    ]
+}
+
+/// Constraints on array items: (schema, property, item constraints).
+fn item_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    use serde_json::json;
+    let catalogue: Vec<&str> = crate::auth::permissions::CATALOGUE
+        .iter()
+        .map(|p| p.name)
+        .collect();
+    let permissions = json!({"enum": catalogue});
+    let role = json!({"pattern": ROLE_NAME});
+    let uuid = json!({"format": "uuid"});
+    vec![
+        ("CreateRole", "permissions", permissions.clone()),
+        ("PatchRole", "permissions", permissions),
+        ("CreateUser", "roles", role.clone()),
+        ("PatchUser", "roles", role),
+        ("CreateUser", "branch_ids", uuid.clone()),
+        ("PatchUser", "branch_ids", uuid),
+    ]
+}
+
+fn merge(target: &mut serde_json::Value, extra: &serde_json::Value) {
+    if let (Some(t), Some(e)) = (target.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            t.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// Adds the handlers' validation rules to the generated document.
+fn refine(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    {
+        for (schema, prop, rule) in field_rules() {
+            if let Some(p) = schemas
+                .get_mut(schema)
+                .and_then(|s| s.pointer_mut(&format!("/properties/{prop}")))
+            {
+                merge(p, &rule);
+            }
+        }
+        for (schema, prop, rule) in item_rules() {
+            if let Some(items) = schemas
+                .get_mut(schema)
+                .and_then(|s| s.pointer_mut(&format!("/properties/{prop}/items")))
+            {
+                merge(items, &rule);
+            }
+        }
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(ops) = item.as_object_mut() else {
+            continue;
+        };
+        for op in ops.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) else {
+                continue;
+            };
+            for param in params {
+                let name = param["name"].as_str().unwrap_or_default().to_string();
+                let schema = match (name.as_str(), param["in"].as_str().unwrap_or_default()) {
+                    // 1–200, or empty for the default (as `Limit::parse` reads it).
+                    ("limit", "query") => json!({"anyOf": [
+                        {"type": "integer", "minimum": 1, "maximum": 200},
+                        {"type": "string", "maxLength": 0}
+                    ]}),
+                    ("If-Match", "header") => {
+                        json!({"type": "string", "pattern": "^\"[1-9][0-9]{0,17}\"$"})
+                    }
+                    ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
+                    ("id", "path") => json!({"type": "string", "format": "uuid"}),
+                    _ => continue,
+                };
+                param["schema"] = schema;
+            }
+        }
+    }
 }
 
 pub fn routes() -> Vec<rocket::Route> {
