@@ -2,6 +2,8 @@
 # Runs every test of the appliance, installing what the tests need first.
 # Usage: ./scripts/test.sh            (everything)
 #        BISMAN_SKIP_UI=1 ./scripts/test.sh   (skip the browser tests)
+# Release packaging is not run here (a release build is too slow for CI on 2 cores):
+#        scripts/package.sh && scripts/check-package.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,6 +21,12 @@ step "test dependencies"
 bash scripts/test-deps.sh
 # shellcheck disable=SC1091
 source "$root/target/test-env.sh"
+
+step "systemd units (verify, exposure score)"
+bash scripts/check-systemd.sh
+
+step "monitoring (dashboard queries, alert rules and their unit tests)"
+bash scripts/check-monitoring.sh
 
 step "unit and integration tests"
 cargo test --locked --all-targets -- --test-threads=2
