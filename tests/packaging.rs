@@ -60,7 +60,10 @@ fn example_config_documents_every_key_once() {
         assert_eq!(n, 1, "key {key} appears {n} times in bisman.toml.example");
     }
     for (k, _) in &shown {
-        assert!(keys.contains_key(k), "bisman.toml.example shows unknown key {k}");
+        assert!(
+            keys.contains_key(k),
+            "bisman.toml.example shows unknown key {k}"
+        );
     }
 }
 
@@ -180,6 +183,9 @@ fn package_style_secrets_pass_check_in_production() {
         );
     }
     let out = check_production(0o640);
-    assert!(!out.status.success(), "group-readable secrets must be refused");
+    assert!(
+        !out.status.success(),
+        "group-readable secrets must be refused"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("BISMAN_MASTER_KEY_FILE"));
 }
