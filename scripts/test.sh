@@ -2,6 +2,8 @@
 # Runs every test of the appliance, installing what the tests need first.
 # Usage: ./scripts/test.sh            (everything)
 #        BISMAN_SKIP_UI=1 ./scripts/test.sh   (skip the browser tests)
+# Release packaging is not run here (a release build is too slow for CI on 2 cores):
+#        scripts/package.sh && scripts/check-package.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,6 +28,12 @@ trap 'bash scripts/clamd-test-daemon.sh stop "$clamd_dir" >/dev/null 2>&1 || tru
 set -a
 eval "$(bash scripts/clamd-test-daemon.sh start "$clamd_dir")"
 set +a
+
+step "systemd units (verify, exposure score)"
+bash scripts/check-systemd.sh
+
+step "monitoring (dashboard queries, alert rules and their unit tests)"
+bash scripts/check-monitoring.sh
 
 step "unit and integration tests"
 cargo test --locked --all-targets -- --test-threads=2
