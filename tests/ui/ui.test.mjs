@@ -1,0 +1,423 @@
+// End-to-end tests of the admin UI: real Chromium (playwright-core), real binary.
+// Run through scripts/ui-test.sh, which starts the server and sets UI_* variables.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { STAFF, EXPIRED } from './setup-data.mjs';
+
+const BASE = process.env.UI_BASE_URL;
+const TENANT = process.env.UI_TENANT;
+const OWNER = { email: process.env.UI_OWNER_EMAIL, password: process.env.UI_OWNER_PASSWORD };
+const SHOTS = process.env.UI_SHOTS || path.resolve('target/ui-screenshots');
+const DOCS_SHOTS = path.resolve('docs/screenshots');
+const T = 15000;
+
+let browser;
+const cspViolations = [];
+const pageErrors = [];
+const state = {};
+
+async function newPage(viewport = { width: 1366, height: 768 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(T);
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content.Security.Policy|Refused to (load|execute|apply|connect)/i.test(text)) cspViolations.push(`${page.url()}: ${text}`);
+  });
+  page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return page;
+}
+
+async function shot(page, name, { docs = false, fullPage = false } = {}) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+  if (docs && process.env.UI_DOCS_SHOTS === '1') {
+    fs.mkdirSync(DOCS_SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(DOCS_SHOTS, `${name}.png`), fullPage });
+  }
+}
+
+async function signIn(page, who, tenant = TENANT) {
+  await page.goto(`${BASE}/`);
+  await page.getByLabel('Company code (tenant)').fill(tenant);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function heading(page, text) {
+  await page.getByRole('heading', { level: 1, name: text }).waitFor();
+}
+
+// The signed-in page's bearer token, to call the API as that user.
+async function apiAs(page, method, url, body) {
+  return page.evaluate(async ([m, u, b]) => {
+    const s = JSON.parse(sessionStorage.getItem('bisman.session'));
+    const res = await fetch(u, { method: m, headers: { Authorization: `Bearer ${s.access_token}`, 'Content-Type': 'application/json' }, body: b ? JSON.stringify(b) : undefined });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }, [method, url, body]);
+}
+
+before(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bisman-chromium-'));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync', `--user-data-dir=${dir}`],
+  });
+  state.owner = await newPage();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+test('sign-in page, wrong password problem, then the dashboard', async () => {
+  const page = state.owner;
+  await page.goto(`${BASE}/`);
+  await heading(page, 'Sign in');
+  await shot(page, 'login', { docs: true });
+  await signIn(page, { email: OWNER.email, password: 'Not-The-Password#1' });
+  await page.getByRole('alert').filter({ hasText: /unauthori|invalid|incorrect|401/i }).first().waitFor();
+  await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading(page, 'Dashboard');
+  const stored = await page.evaluate(() => ({ local: JSON.stringify(localStorage), session: sessionStorage.getItem('bisman.session') }));
+  assert.ok(stored.session && stored.session.includes('access_token'), 'tokens are in sessionStorage');
+  assert.ok(!stored.local.includes('token'), 'no token in localStorage');
+  await page.waitForLoadState('networkidle');
+  await shot(page, 'dashboard', { docs: true });
+});
+
+test('too many sign-in attempts shows the Retry-After message', async () => {
+  const page = await newPage();
+  const who = { email: 'nobody@acme.test', password: 'Wrong-Pass#123' };
+  for (let i = 0; i < 6; i += 1) {
+    await signIn(page, who);
+    await page.locator('.form-error:not([hidden])').waitFor();
+    if (await page.getByText(/Too many attempts/).count()) break;
+  }
+  const msg = page.getByText(/Too many attempts\. Please wait .* \(Retry-After: \d+ s\)/);
+  await msg.waitFor();
+  assert.match(await page.getByRole('button', { name: /Try again in \d+s/ }).textContent(), /Try again in/);
+  await page.context().close();
+});
+
+test('expired password forces the change-password form', async () => {
+  const page = await newPage();
+  await signIn(page, EXPIRED);
+  await heading(page, 'Your password has expired');
+  // Other pages stay locked.
+  await page.goto(`${BASE}/#/invoices`);
+  await heading(page, 'Your password has expired');
+  await page.getByLabel('Current password').fill(EXPIRED.password);
+  await page.getByLabel('New password').fill('weak');
+  await page.getByLabel('Repeat new password').fill('weak');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByText('use upper- and lower-case letters').or(page.getByText('at least 8 characters')).first().waitFor();
+  const next = 'Fresh-Mango#2027';
+  await page.getByLabel('New password').fill(next);
+  await page.getByLabel('Repeat new password').fill(next);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await heading(page, 'Dashboard');
+  await page.context().close();
+});
+
+test('branches, customers and items are created through their forms', async () => {
+  const page = state.owner;
+  await page.goto(`${BASE}/#/branches`);
+  await heading(page, 'Branches');
+  await page.getByRole('button', { name: 'New branch' }).click();
+  const dlg = page.getByRole('dialog');
+  await dlg.getByLabel('Code').fill('mum01');
+  await dlg.getByLabel('Name').fill('Mumbai Head Office');
+  await dlg.getByLabel('GST state').selectOption('27');
+  await dlg.getByLabel('GSTIN (optional)').fill('27AAPFU0939F1ZX');
+  await dlg.getByLabel('Address').click();
+  await dlg.getByText('GSTIN has an incorrect check character').waitFor();
+  await dlg.getByLabel('GSTIN (optional)').fill('27AAPFU0939F1ZV');
+  await dlg.getByLabel('Address').fill('12 Marine Drive, Mumbai 400020');
+  await dlg.getByRole('button', { name: 'Create branch' }).click();
+  await page.getByRole('cell', { name: 'MUM01' }).waitFor();
+  await shot(page, 'branches');
+
+  await page.goto(`${BASE}/#/customers`);
+  await heading(page, 'Customers');
+  await page.getByRole('button', { name: 'New customer' }).click();
+  await dlg.getByLabel('Name').fill('Sharma Textiles');
+  await dlg.getByLabel('GSTIN (optional)').fill('27AABCS1429B1ZB');
+  await dlg.getByLabel('Email').fill('accounts@sharma.test');
+  await dlg.getByLabel('Billing address').fill('4 Linking Road, Bandra, Mumbai 400050');
+  await dlg.getByRole('button', { name: 'Create customer' }).click();
+  await page.getByRole('cell', { name: 'Sharma Textiles' }).waitFor();
+  await shot(page, 'customers');
+
+  await page.goto(`${BASE}/#/items`);
+  await heading(page, 'Items');
+  for (const [sku, name, hsn, price, rate] of [['CTN-01', 'Cotton fabric (metre)', '5208', '1250.50', '18%'], ['BTN-05', 'Buttons (box)', '9606', '99.99', '5%']]) {
+    await page.getByRole('button', { name: 'New item' }).click();
+    await dlg.getByLabel('SKU').fill(sku);
+    await dlg.getByLabel('Name').fill(name);
+    await dlg.getByLabel('HSN/SAC code').fill(hsn);
+    await dlg.getByLabel('Unit price (₹)').fill(price);
+    await dlg.getByLabel('GST rate').selectOption({ label: rate });
+    await dlg.getByRole('button', { name: 'Create item' }).click();
+    await page.getByRole('cell', { name: sku }).waitFor();
+  }
+  await shot(page, 'items');
+});
+
+test('create an employee and see the masked PAN; inline Aadhaar check', async () => {
+  const page = state.owner;
+  await page.goto(`${BASE}/#/employees/new`);
+  await heading(page, 'New employee');
+  await page.getByLabel('Employee code').fill('E-0001');
+  await page.getByLabel('Full name').fill('Priya Raman');
+  await page.getByLabel('Email').fill('priya@acme.test');
+  await page.getByLabel('Branch').selectOption({ label: 'MUM01 · Mumbai Head Office' });
+  await page.getByLabel('Department').fill('Accounts');
+  await page.getByLabel('Designation').fill('Senior Accountant');
+  await page.getByLabel('Date of joining').fill('2024-06-03');
+  await page.getByLabel('Monthly salary (₹)').fill('65000');
+  await page.getByLabel('PAN').fill('abcde1234f');
+  await page.getByLabel('Aadhaar').fill('234123412347');
+  await page.getByLabel('IFSC').click();
+  await page.getByText('Aadhaar number has an incorrect check digit').waitFor();
+  await page.getByLabel('Aadhaar').fill('234123412346');
+  await page.getByLabel('Bank account number').fill('123456789012');
+  await page.getByLabel('IFSC').fill('hdfc0001234');
+  await page.getByLabel('Bank name').fill('HDFC Bank');
+  await shot(page, 'employee-form', { docs: true });
+  await page.getByRole('button', { name: 'Create employee' }).click();
+  await heading(page, 'Priya Raman');
+  const pan = page.locator('[data-sensitive="pan"]');
+  assert.equal(await pan.textContent(), '******234F');
+  assert.equal(await page.locator('[data-sensitive="aadhaar"]').textContent(), '********2346');
+  state.employeeUrl = page.url();
+  await shot(page, 'employee');
+});
+
+test('owner reveals the PAN; staff has no Reveal button and the API refuses', async () => {
+  const page = state.owner;
+  await page.goto(state.employeeUrl);
+  await heading(page, 'Priya Raman');
+  await page.getByRole('button', { name: 'Reveal' }).click();
+  await page.locator('[data-sensitive="pan"]', { hasText: 'ABCDE1234F' }).waitFor();
+  assert.equal(await page.locator('[data-sensitive="aadhaar"]').textContent(), '234123412346');
+  await shot(page, 'employee-revealed');
+
+  const staff = await newPage();
+  state.staff = staff;
+  await signIn(staff, STAFF);
+  await heading(staff, 'Dashboard');
+  await staff.goto(state.employeeUrl);
+  await heading(staff, 'Priya Raman');
+  assert.equal(await staff.locator('[data-sensitive="pan"]').textContent(), '******234F');
+  assert.equal(await staff.getByRole('button', { name: 'Reveal' }).count(), 0);
+  const id = state.employeeUrl.split('/').pop();
+  const res = await apiAs(staff, 'GET', `/api/v1/employees/${id}?reveal=true`);
+  assert.equal(res.status, 403);
+});
+
+// Hand-computed: line 1: 2.5 × ₹1,250.50 = ₹3,126.25 taxable, CGST = SGST = round(31262.5 × 9%) = ₹281.36;
+// line 2: 3 × ₹99.99 − ₹10 = ₹289.97, CGST = SGST = round(28997 × 2.5%) = ₹7.25.
+// Sum ₹3,993.44 → round-off −₹0.44 → grand total ₹3,993.00.
+const EXPECTED = { taxable: '₹3,416.22', cgst: '₹288.61', sgst: '₹288.61', round_off: '−₹0.44', grand: '₹3,993.00', grandPaise: 399300 };
+
+test('invoice with two lines: live totals, issue, partial and full payment → paid', async () => {
+  const page = state.owner;
+  await page.goto(`${BASE}/#/invoices/new`);
+  await heading(page, 'New invoice');
+  await page.getByLabel('Branch (seller)').selectOption({ label: /MUM01/ });
+  await page.getByLabel('Customer (buyer)').selectOption({ label: /Sharma Textiles/ });
+  await page.getByText('Intra-state supply').waitFor();
+  await page.getByLabel('Line 1 item').selectOption({ label: /CTN-01/ });
+  await page.getByLabel('Line 1 quantity').fill('2.5');
+  await page.getByRole('button', { name: '+ Add line' }).click();
+  await page.getByLabel('Line 2 item').selectOption({ label: /BTN-05/ });
+  await page.getByLabel('Line 2 quantity').fill('3');
+  await page.getByLabel('Line 2 discount').fill('10');
+  const total = (k) => page.locator(`[data-total="${k}"]`).textContent();
+  assert.equal(await total('taxable'), EXPECTED.taxable);
+  assert.equal(await total('cgst'), EXPECTED.cgst);
+  assert.equal(await total('sgst'), EXPECTED.sgst);
+  assert.equal(await total('round_off'), EXPECTED.round_off);
+  assert.equal(await total('grand'), EXPECTED.grand);
+  await shot(page, 'invoice-form', { docs: true });
+  await page.getByRole('button', { name: 'Create draft invoice' }).click();
+  await heading(page, 'Draft invoice');
+  state.invoiceUrl = page.url().replace(/\?.*$/, '');
+  const id = state.invoiceUrl.split('/').pop();
+  const inv = await apiAs(page, 'GET', `/api/v1/invoices/${id}`);
+  assert.equal(inv.body.grand_total_paise, EXPECTED.grandPaise, 'the server agrees with the live totals');
+
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Issue invoice' }).click();
+  await heading(page, /^Invoice MUM01\/\d{4}-\d{2}\/\d{6}$/);
+  await page.getByText('issued', { exact: true }).first().waitFor();
+
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  let dlg = page.getByRole('dialog');
+  await dlg.getByLabel('Amount (₹)').fill('1000');
+  await dlg.getByLabel('Method').selectOption('upi');
+  await dlg.getByLabel('Reference').fill('UTR-1001');
+  await dlg.getByRole('button', { name: 'Record payment' }).click();
+  await page.getByText('partially paid', { exact: true }).first().waitFor();
+  assert.equal(await page.getByTestId('balance').textContent(), '₹2,993.00');
+
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  dlg = page.getByRole('dialog');
+  assert.equal(await dlg.getByLabel('Amount (₹)').inputValue(), '2993.00');
+  await dlg.getByLabel('Method').selectOption('bank_transfer');
+  await dlg.getByRole('button', { name: 'Record payment' }).click();
+  await page.locator('.page-head + .detail-grid').getByText('paid', { exact: true }).waitFor();
+  assert.equal(await page.getByTestId('balance').textContent(), '₹0.00');
+  await shot(page, 'invoice', { docs: true, fullPage: true });
+});
+
+test('print view: tax invoice with the amount in words', async () => {
+  const page = state.owner;
+  await page.goto(`${state.invoiceUrl}/print`);
+  await page.getByTestId('amount-words').waitFor();
+  assert.equal(await page.getByTestId('amount-words').textContent(), 'Rupees Three Thousand Nine Hundred Ninety Three Only');
+  assert.equal(await page.getByTestId('print-grand').textContent(), EXPECTED.grand);
+  await page.getByText('27AAPFU0939F1ZV').waitFor();
+  await page.getByText('27AABCS1429B1ZB').waitFor();
+  await page.getByRole('cell', { name: '5208' }).first().waitFor();
+  await shot(page, 'invoice-print', { docs: true, fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.topbar').isVisible(), false, 'the shell is hidden when printing');
+  await page.pdf({ path: path.join(SHOTS, 'invoice.pdf'), format: 'A4', printBackground: true });
+  await page.emulateMedia({ media: 'screen' });
+});
+
+test('a missing permission hides the action and the API still refuses it', async () => {
+  const owner = state.owner;
+  const customers = await apiAs(owner, 'GET', '/api/v1/customers');
+  const items = await apiAs(owner, 'GET', '/api/v1/items');
+  const branches = await apiAs(owner, 'GET', '/api/v1/branches');
+  const draft = await apiAs(owner, 'POST', '/api/v1/invoices', {
+    branch_id: branches.body.items[0].id, customer_id: customers.body.items[0].id,
+    invoice_date: '2026-01-15', due_date: '2026-02-14', lines: [{ item_id: items.body.items[0].id, quantity: 1 }],
+  });
+  assert.equal(draft.status, 201, JSON.stringify(draft.body));
+  const staff = state.staff;
+  await staff.goto(`${BASE}/#/invoices/${draft.body.id}`);
+  await heading(staff, 'Draft invoice');
+  assert.equal(await staff.getByRole('link', { name: 'Edit' }).count(), 1, 'staff may edit drafts');
+  assert.equal(await staff.getByRole('button', { name: 'Issue' }).count(), 0, 'no Issue button without sales.invoices:issue');
+  const nav = staff.getByRole('navigation', { name: 'Main menu' });
+  assert.equal(await nav.getByRole('link', { name: 'Users' }).count(), 0);
+  assert.equal(await nav.getByRole('link', { name: 'Audit log' }).count(), 0);
+  const res = await apiAs(staff, 'POST', `/api/v1/invoices/${draft.body.id}/issue`);
+  assert.equal(res.status, 403);
+  assert.match(res.body.type, /forbidden/);
+  await shot(staff, 'staff-invoice');
+});
+
+test('users and the roles × permissions matrix', async () => {
+  const page = state.owner;
+  await page.goto(`${BASE}/#/users`);
+  await heading(page, 'Users');
+  await page.getByRole('cell', { name: STAFF.email }).waitFor();
+  await shot(page, 'users');
+  await page.goto(`${BASE}/#/roles`);
+  await heading(page, 'Roles & permissions');
+  const box = page.getByRole('checkbox', { name: 'hr_clerk: hr.employees:write' });
+  assert.equal(await page.getByRole('checkbox', { name: 'owner: hr.employees:write' }).isDisabled(), true, 'built-in roles are read-only');
+  await box.check();
+  await page.getByRole('button', { name: 'Save hr_clerk' }).click();
+  await page.getByText('Role hr_clerk saved.').first().waitFor();
+  await page.getByRole('checkbox', { name: 'hr_clerk: hr.employees:write' }).and(page.locator(':checked')).waitFor();
+  await shot(page, 'roles', { docs: true });
+});
+
+test('audit log and chain verification', async () => {
+  const page = state.owner;
+  await page.goto(`${BASE}/#/audit`);
+  await heading(page, 'Audit log');
+  await page.getByRole('cell', { name: 'employee.reveal' }).first().waitFor();
+  await page.getByRole('button', { name: 'Verify chain' }).click();
+  await page.getByText('Chain intact.').waitFor();
+  await shot(page, 'audit', { docs: true });
+});
+
+test('session: silent refresh after the access token stops working', async () => {
+  const page = state.owner;
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('bisman.session'));
+    s.access_token = 'not-a-valid-token';
+    sessionStorage.setItem('bisman.session', JSON.stringify(s));
+  });
+  await page.goto(`${BASE}/#/customers`);
+  await page.reload();
+  await page.getByRole('cell', { name: 'Sharma Textiles' }).waitFor();
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('bisman.session')).access_token);
+  assert.notEqual(token, 'not-a-valid-token');
+});
+
+test('system administrator: tenants list, create, suspend, resume', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/#/system/tenants`);
+  await heading(page, 'System administrator sign-in');
+  await page.getByLabel('Email').fill(process.env.UI_SYSADMIN_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(process.env.UI_SYSADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading(page, 'Tenants');
+  await page.getByRole('cell', { name: TENANT, exact: true }).waitFor();
+  await page.getByRole('button', { name: 'New tenant' }).click();
+  const dlg = page.getByRole('dialog');
+  await dlg.getByLabel('Slug (company code)').fill('globex');
+  await dlg.getByLabel('Company name').fill('Globex Exports LLP');
+  await dlg.getByLabel('Owner email').fill('owner@globex.test');
+  await dlg.getByRole('button', { name: 'Create tenant' }).click();
+  await page.getByRole('dialog', { name: 'Owner password' }).waitFor();
+  await page.getByRole('dialog', { name: 'Owner password' }).getByRole('button', { name: 'Close dialog' }).click();
+  await page.getByRole('button', { name: 'Suspend globex' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Suspend' }).click();
+  await page.getByRole('button', { name: 'Resume globex' }).waitFor();
+  await shot(page, 'system-tenants', { docs: true });
+  await page.getByRole('button', { name: 'Resume globex' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('button', { name: 'Suspend globex' }).waitFor();
+  await page.context().close();
+});
+
+test('API docs viewer and the phone layout', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/api-docs`);
+  await page.locator('details.op').first().waitFor();
+  await page.locator('details.op').first().locator('summary').click();
+  await shot(page, 'api-docs');
+  await page.context().close();
+
+  const phone = await newPage({ width: 390, height: 844 });
+  await signIn(phone, OWNER);
+  await heading(phone, 'Dashboard');
+  const menu = phone.getByRole('button', { name: 'Menu' });
+  assert.equal(await phone.getByRole('navigation', { name: 'Main menu' }).isVisible(), false);
+  await menu.click();
+  await phone.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Invoices' }).click();
+  await heading(phone, 'Invoices');
+  const scroll = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= 390, `no horizontal page scroll on a phone (scrollWidth ${scroll})`);
+  await shot(phone, 'phone-invoices', { docs: true });
+  await phone.context().close();
+});
+
+test('no Content-Security-Policy violations and no script errors', async () => {
+  const res = await fetch(`${BASE}/`);
+  assert.match(res.headers.get('content-security-policy') || '', /script-src 'self'/);
+  assert.deepEqual(cspViolations, []);
+  assert.deepEqual(pageErrors, []);
+});
