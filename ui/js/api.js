@@ -1,6 +1,8 @@
 // The API client: bearer tokens in sessionStorage (never localStorage), silent refresh
 // before expiry and once on a 401, and RFC 9457 problem documents turned into ApiError.
 
+import { put } from './util.js';
+
 const SESSION_KEY = 'bisman.session';
 const REFRESH_MARGIN_MS = 60 * 1000;
 
@@ -210,7 +212,7 @@ export async function download(path, fallbackName) {
   const a = document.createElement('a');
   a.href = url;
   a.download = name || 'download';
-  document.body.append(a);
+  put(document.body, a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);

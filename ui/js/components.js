@@ -1,7 +1,7 @@
 // Reusable UI pieces: messages (aria-live), form fields with inline errors, paged
 // tables driven by next_cursor, dialogs, busy buttons.
 
-import { h, clear, uid } from './util.js';
+import { h, put, clear, uid } from './util.js';
 import { ApiError } from './api.js';
 
 // ---- messages ----------------------------------------------------------------
@@ -15,7 +15,7 @@ export function announce(text, tone = 'info') {
   if (box) {
     clear(box);
     box.className = `flash flash-${tone}`;
-    box.append(
+    put(box, 
       h('span.flash-text', text),
       h('button.btn-link.flash-close', { type: 'button', 'aria-label': 'Dismiss message', onclick: () => { clear(box); box.className = 'flash'; } }, '×'),
     );
@@ -99,9 +99,11 @@ export function field(spec) {
     input.addEventListener('blur', () => { input._touched = true; check(); });
     input.addEventListener('input', () => { if (input._touched) check(); });
   }
-  const label = h('label', { for: id }, spec.label, spec.required ? h('span.req', { 'aria-hidden': 'true' }, ' *') : null);
+  // The required star sits beside the label, not in it, so the accessible name stays clean.
+  const label = h('label', { for: id }, spec.label);
+  const labelLine = spec.required ? h('span.label-line', label, h('span.req', { 'aria-hidden': 'true' }, ' *')) : label;
   const wrap = h(`div.field${spec.type === 'checkbox' ? '.field-check' : ''}${spec.wide ? '.field-wide' : ''}`,
-    spec.type === 'checkbox' ? [input, label] : [label, input],
+    spec.type === 'checkbox' ? [input, label] : [labelLine, input],
     spec.hint ? h('p.hint', { id: hintId }, spec.hint) : null,
     errEl);
   wrap.input = input;
@@ -164,7 +166,7 @@ export function applyProblem(form, e) {
   }
   if (box && (loose.length || !errors.length || !first)) {
     box.hidden = false;
-    box.append(h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null);
+    put(box, h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null);
   }
   if (first) first.focus();
   else if (box) box.focus();
@@ -215,7 +217,7 @@ export function openDialog(title, content, { wide } = {}) {
   const close = () => { dlg.close(); };
   closeBtn.addEventListener('click', close);
   dlg.addEventListener('close', () => { dlg.remove(); if (opener && opener.focus) opener.focus(); });
-  document.body.append(dlg);
+  put(document.body, dlg);
   dlg.showModal();
   const firstInput = dlg.querySelector('input, select, textarea');
   if (firstInput) firstInput.focus();
@@ -266,25 +268,25 @@ export function table(columns, rows, { caption, empty = 'Nothing here yet.' } = 
 // A table whose pages come from load(cursor) -> {items, next_cursor}; Previous/Next
 // keep a stack of cursors, so every page is one keyset query.
 export function pagedTable({ columns, load, caption, empty }) {
-  const wrap = h('div.paged', { 'aria-live': 'polite', 'aria-busy': 'false' });
+  const wrap = h('div.paged', { 'aria-busy': 'false' });
   const stack = [null];
   let index = 0;
   let nextCursor = null;
   async function render() {
     wrap.setAttribute('aria-busy', 'true');
     const status = h('p.loading', 'Loading…');
-    clear(wrap).append(status);
+    put(clear(wrap), status);
     try {
       const page = await load(stack[index]);
       nextCursor = page.next_cursor || null;
       const prev = h('button.btn.btn-small', { type: 'button', disabled: index === 0, onclick: () => { index -= 1; render(); } }, '← Previous');
       const next = h('button.btn.btn-small', { type: 'button', disabled: !nextCursor, onclick: () => { stack[index + 1] = nextCursor; index += 1; render(); } }, 'Next →');
-      clear(wrap).append(
+      put(clear(wrap), 
         table(columns, page.items || [], { caption, empty }),
         (index > 0 || nextCursor) ? h('nav.pager', { 'aria-label': `${caption || 'List'} pages` }, prev, h('span.pager-info', `Page ${index + 1}`), next) : null,
       );
     } catch (e) {
-      clear(wrap).append(problemBox(e, render));
+      put(clear(wrap), problemBox(e, render));
     } finally {
       wrap.setAttribute('aria-busy', 'false');
     }

@@ -1,7 +1,7 @@
 // A list-with-dialog page for simple resources (branches, customers, items):
 // filters, a paged table, and a create/edit form whose errors land on its fields.
 
-import { h } from './util.js';
+import { h, put } from './util.js';
 import { api, session } from './api.js';
 import { pageHeader, pagedTable, simpleForm, openDialog, announce, field } from './components.js';
 
@@ -31,8 +31,8 @@ export function crudPage(main, cfg) {
   };
   const canWrite = cfg.writePerm && session.can(cfg.writePerm);
   const addButton = canWrite ? h('button.btn.btn-primary', { type: 'button', onclick: () => openForm(null) }, `New ${cfg.noun}`) : null;
-  main.append(pageHeader(cfg.title, addButton));
-  if (cfg.help) main.append(h('p.lede', cfg.help));
+  put(main, pageHeader(cfg.title, addButton));
+  if (cfg.help) put(main, h('p.lede', cfg.help));
   if (cfg.filters && cfg.filters.length) {
     const inputs = cfg.filters.map((spec) => field(spec));
     const form = h('form.filters', { role: 'search', 'aria-label': `Filter ${cfg.title.toLowerCase()}` }, inputs,
@@ -44,7 +44,7 @@ export function crudPage(main, cfg) {
     };
     form.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
     form.addEventListener('reset', () => setTimeout(apply, 0));
-    main.append(form);
+    put(main, form);
   }
   const columns = [...cfg.columns];
   if (canWrite) {
@@ -56,7 +56,7 @@ export function crudPage(main, cfg) {
     empty: `No ${cfg.title.toLowerCase()} yet.`,
     load: (cursor) => api('GET', cfg.path, { query: { ...filterState, limit: 50, cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }
 
 // Only the fields that changed, for PATCH bodies.

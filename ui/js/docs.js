@@ -1,7 +1,7 @@
 // The /api-docs viewer: renders /api-docs/openapi.json (paths, methods, summaries,
 // parameters, request and response schemas) with no external library.
 
-import { h, clear } from './util.js';
+import { h, put, clear } from './util.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -56,6 +56,19 @@ function content(spec, c) {
   return Object.entries(c).map(([type, body]) => h('div', h('p.small.muted', type), body.schema ? h('div.schema', schemaTree(spec, body.schema)) : null));
 }
 
+function paramTable(spec, params) {
+  const rows = params.map((p) => {
+    const pp = p.$ref ? resolve(spec, p) : p;
+    return h('tr', h('td', h('code', pp.name), pp.required ? h('span.r', ' *') : null), h('td', pp.in), h('td', typeText(spec, pp.schema)), h('td', pp.description || ''));
+  });
+  return [
+    h('h4', 'Parameters'),
+    h('div.table-wrap', h('table.table',
+      h('thead', h('tr', h('th', 'Name'), h('th', 'In'), h('th', 'Type'), h('th', 'Description'))),
+      h('tbody', rows))),
+  ];
+}
+
 function operation(spec, path, method, op) {
   const params = [...(spec.paths[path].parameters || []), ...(op.parameters || [])];
   return h('details.op', { 'data-search': `${method} ${path} ${op.summary || ''} ${(op.tags || []).join(' ')}`.toLowerCase() },
@@ -63,11 +76,7 @@ function operation(spec, path, method, op) {
     h('div.op-body',
       op.description && op.description !== op.summary ? h('p', op.description) : null,
       op.security && op.security.length ? h('p.small', 'Requires a bearer token.') : null,
-      params.length ? [h('h4', 'Parameters'), h('table.table', h('thead', h('tr', h('th', 'Name'), h('th', 'In'), h('th', 'Type'), h('th', 'Description'))),
-        h('tbody', params.map((p) => {
-          const pp = p.$ref ? resolve(spec, p) : p;
-          return h('tr', h('td', h('code', pp.name), pp.required ? h('span.r', ' *') : null), h('td', pp.in), h('td', typeText(spec, pp.schema)), h('td', pp.description || ''));
-        }))))] : null,
+      params.length ? paramTable(spec, params) : null,
       op.requestBody ? [h('h4', 'Request body'), content(spec, op.requestBody.content)] : null,
       h('h4', 'Responses'),
       Object.entries(op.responses || {}).map(([code, r]) => h('div', h('p', h('strong', code), ' ', r.description || ''), content(spec, r.content)))));
@@ -81,7 +90,7 @@ async function main() {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     spec = await res.json();
   } catch (e) {
-    clear(root).append(h('h1', 'API documentation'), h('p.problem', { role: 'alert' }, `Could not load /api-docs/openapi.json: ${e.message}`));
+    put(clear(root), h('h1', 'API documentation'), h('p.problem', { role: 'alert' }, `Could not load /api-docs/openapi.json: ${e.message}`));
     return;
   }
   const byTag = new Map();
@@ -101,7 +110,7 @@ async function main() {
     for (const s of sections) s.hidden = ![...s.querySelectorAll('details.op')].some((d) => !d.hidden);
   });
   const schemas = Object.entries(spec.components?.schemas || {});
-  clear(root).append(
+  put(clear(root), 
     h('div.docs-head',
       h('div', h('h1', `${spec.info?.title || 'API'} `, h('span.muted.small', spec.info?.version || '')), spec.info?.description ? h('p.lede', spec.info.description) : null),
       h('div.field', h('label', { for: 'docs-filter' }, 'Filter operations'), search)),

@@ -1,7 +1,7 @@
 // Documents attached to an employee or an invoice: upload (multipart POST /files) and
 // download (GET /files/{id}, sent as an attachment).
 
-import { h, clear, fmtInstant } from './util.js';
+import { h, put, clear, fmtInstant } from './util.js';
 import { api, download } from './api.js';
 import { announce, busy, errorText, table, formErrorBox, applyProblem, clearErrors } from './components.js';
 
@@ -27,7 +27,7 @@ export function documentsSection({ entity, entityId, record, canUpload }) {
   const listArea = h('div', { 'aria-live': 'polite' });
   let docs = [];
   const draw = () => {
-    clear(listArea).append(table([
+    put(clear(listArea), table([
       { label: 'File', render: (d) => d.filename || d.id },
       { label: 'Type', render: (d) => d.content_type || '—' },
       { label: 'Size', className: 'num', render: (d) => sizeText(d.size) },

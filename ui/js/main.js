@@ -1,6 +1,6 @@
 // Entry point: the shell (header, menu, main), the route table, and session events.
 
-import { h, clear, parseHash } from './util.js';
+import { h, put, clear, parseHash } from './util.js';
 import { api, session } from './api.js';
 import { announce } from './components.js';
 import { setRouter, go } from './router.js';
@@ -98,7 +98,7 @@ function buildShell(s) {
   const main = h('main.main', { id: 'main', tabindex: '-1' });
   const skip = h('a.skip-link', { href: '#main' }, 'Skip to content');
   skip.addEventListener('click', (ev) => { ev.preventDefault(); main.focus(); });
-  root.append(
+  put(root, 
     skip,
     h('header.topbar',
       menuButton,
@@ -113,6 +113,7 @@ let renderSeq = 0;
 
 async function route() {
   const { path, query } = parseHash(location.hash);
+  document.querySelectorAll('dialog[open]').forEach((d) => d.close());
   const s = session.get();
   if (!s) {
     shell = null;
@@ -135,14 +136,14 @@ async function route() {
   document.body.classList.toggle('print-mode', /\/print$/.test(path));
   const found = match(path);
   if (!found) {
-    main.append(h('h1', { tabindex: '-1' }, 'Page not found'), h('p', h('a', { href: '#/' }, 'Back to the dashboard')));
+    put(main, h('h1', { tabindex: '-1' }, 'Page not found'), h('p', h('a', { href: '#/' }, 'Back to the dashboard')));
   } else if (s.password_expired) {
     renderPassword(main, { forced: true });
   } else {
     try {
       await found.fn(main, found.params, query, () => seq === renderSeq);
     } catch (e) {
-      main.append(h('div.problem', { role: 'alert' }, String(e && e.message ? e.message : e)));
+      put(main, h('div.problem', { role: 'alert' }, String(e && e.message ? e.message : e)));
     }
   }
   if (seq !== renderSeq) return;

@@ -1,6 +1,6 @@
 // The audit trail: filters, paged events with their changes, and chain verification.
 
-import { h, clear, fmtInstant } from './util.js';
+import { h, put, clear, fmtInstant } from './util.js';
 import { api } from './api.js';
 import { pageHeader, pagedTable, field, busy, errorText } from './components.js';
 
@@ -12,15 +12,15 @@ export function renderAudit(main) {
     try {
       const r = await busy(verify, 'Verifying…', () => api('GET', '/api/v1/audit/verify'));
       result.className = `verify-result ${r.ok ? 'ok' : 'bad'}`;
-      result.append(r.ok
+      put(result, r.ok
         ? h('p', h('strong', 'Chain intact. '), `${r.events} events verified; head hash `, h('code', String(r.head_hash || '').slice(0, 16)), '…')
         : h('p', h('strong', 'Chain broken! '), `The first bad event is sequence number ${r.first_bad_seq}. Someone altered, removed or reordered stored events.`));
     } catch (e) {
       result.className = 'verify-result bad';
-      result.append(h('p', `Could not verify: ${errorText(e)}`));
+      put(result, h('p', `Could not verify: ${errorText(e)}`));
     }
   });
-  main.append(pageHeader('Audit log', verify), result);
+  put(main, pageHeader('Audit log', verify), result);
   const f = {
     action: field({ name: 'action', label: 'Action', hint: 'e.g. employee.reveal, auth.login' }),
     entity: field({ name: 'entity', label: 'Entity', hint: 'e.g. employee, invoice, user' }),
@@ -36,7 +36,7 @@ export function renderAudit(main) {
   const apply = () => { for (const [k, x] of Object.entries(f)) state[k] = x.input.value.trim(); list.reload(true); };
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
   filters.addEventListener('reset', () => setTimeout(apply, 0));
-  main.append(filters);
+  put(main, filters);
   list = pagedTable({
     caption: 'Audit events',
     columns: [
@@ -54,5 +54,5 @@ export function renderAudit(main) {
     ],
     load: (cursor) => api('GET', '/api/v1/audit', { query: { ...state, limit: 50, cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }

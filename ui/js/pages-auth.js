@@ -1,7 +1,7 @@
 // Sign-in (tenant users and system administrators) and the change-password form,
 // which is forced when the login answered password_expired: true.
 
-import { h, clear } from './util.js';
+import { h, put, clear } from './util.js';
 import { api, session, ApiError } from './api.js';
 import { field, formErrorBox, clearErrors, validateForm, applyProblem, busy, announce, errorText } from './components.js';
 import { rules } from './validate.js';
@@ -52,7 +52,7 @@ export function renderLogin(root, { system = false, notice = '' } = {}) {
       if (e instanceof ApiError && e.status === 401) password.input.focus();
     }
   });
-  root.append(h('div.login-page',
+  put(root, h('div.login-page',
     h('main.login-card', { id: 'main', tabindex: '-1' },
       h('div.brand.brand-large', h('span.brand-mark', { 'aria-hidden': 'true' }, 'B'), 'BISMAN ERP'),
       h('h1', { id: 'login-title' }, system ? 'System administrator sign-in' : 'Sign in'),
@@ -100,7 +100,7 @@ export function renderPassword(main, { forced }) {
       applyProblem(form, e);
     }
   });
-  main.append(
+  put(main, 
     h('div.page-head', h('h1', { tabindex: '-1' }, forced ? 'Your password has expired' : 'Change password')),
     forced ? h('p.notice', { role: 'status' }, 'For your security, choose a new password before you continue. Other pages stay locked until then.') : null,
     form);

@@ -1,6 +1,6 @@
 // Dashboard: receivables by aging bucket, recent invoices, today's payments.
 
-import { h, svg, clear, fmtPaise, fmtDate, todayIso } from './util.js';
+import { h, put, svg, clear, fmtPaise, fmtDate, todayIso } from './util.js';
 import { api, session } from './api.js';
 import { pageHeader, problemBox, table, badge, loading } from './components.js';
 
@@ -51,13 +51,13 @@ function agingChart(totals) {
 }
 
 async function receivablesPanel(panel) {
-  clear(panel).append(h('h2', 'Receivables by age'), loading());
+  put(clear(panel), h('h2', 'Receivables by age'), loading());
   try {
     const data = await api('GET', '/api/v1/reports/receivables');
     const rows = Array.isArray(data) ? data : (data.items || data.customers || []);
     const totals = AGING_BUCKETS.map(([k]) => (data.totals ? bucketAmount(data.totals, k) : rows.reduce((a, r) => a + bucketAmount(r, k), 0n)));
     const outstanding = rows.reduce((a, r) => a + outstandingOf(r), 0n);
-    clear(panel).append(
+    put(clear(panel), 
       h('h2', 'Receivables by age'),
       h('p.big-number', h('span.big-label', 'Outstanding '), fmtPaise(data.totals ? outstandingOf(data.totals) : outstanding)),
       agingChart(totals),
@@ -67,15 +67,15 @@ async function receivablesPanel(panel) {
         { label: 'Outstanding', className: 'num', render: (r) => fmtPaise(outstandingOf(r)) },
       ], rows.slice(0, 10), { caption: 'Customers with the largest balances', empty: 'No outstanding receivables.' }));
   } catch (e) {
-    clear(panel).append(h('h2', 'Receivables by age'), problemBox(e, () => receivablesPanel(panel)));
+    put(clear(panel), h('h2', 'Receivables by age'), problemBox(e, () => receivablesPanel(panel)));
   }
 }
 
 async function recentInvoicesPanel(panel) {
-  clear(panel).append(h('h2', 'Recent invoices'), loading());
+  put(clear(panel), h('h2', 'Recent invoices'), loading());
   try {
     const page = await api('GET', '/api/v1/invoices', { query: { limit: 8 } });
-    clear(panel).append(h('h2', 'Recent invoices'), table([
+    put(clear(panel), h('h2', 'Recent invoices'), table([
       { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.id}` }, r.number || 'Draft') },
       { label: 'Date', render: (r) => fmtDate(r.invoice_date) },
       { label: 'Customer', render: (r) => r.customer_name || r.customer?.name || '—' },
@@ -83,19 +83,19 @@ async function recentInvoicesPanel(panel) {
       { label: 'Total', className: 'num', render: (r) => fmtPaise(r.grand_total_paise) },
     ], page.items || [], { empty: 'No invoices yet.' }));
   } catch (e) {
-    clear(panel).append(h('h2', 'Recent invoices'), problemBox(e, () => recentInvoicesPanel(panel)));
+    put(clear(panel), h('h2', 'Recent invoices'), problemBox(e, () => recentInvoicesPanel(panel)));
   }
 }
 
 async function paymentsPanel(panel) {
   const title = `Today's payments`;
-  clear(panel).append(h('h2', title), loading());
+  put(clear(panel), h('h2', title), loading());
   try {
     const today = todayIso();
-    const page = await api('GET', '/api/v1/payments', { query: { limit: 200 } });
+    const page = await api('GET', '/api/v1/payments', { query: { from: today, to: today, limit: 200 } });
     const rows = (page.items || []).filter((p) => (p.received_on || '').slice(0, 10) === today);
     const total = rows.reduce((a, p) => a + BigInt(p.amount_paise || 0), 0n);
-    clear(panel).append(h('h2', title),
+    put(clear(panel), h('h2', title),
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
         { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'open') },
@@ -104,31 +104,31 @@ async function paymentsPanel(panel) {
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },
       ], rows, { empty: 'No payments recorded today.' }));
   } catch (e) {
-    clear(panel).append(h('h2', title), problemBox(e, () => paymentsPanel(panel)));
+    put(clear(panel), h('h2', title), problemBox(e, () => paymentsPanel(panel)));
   }
 }
 
 export function renderDashboard(main) {
   const user = session.get()?.user || {};
-  main.append(pageHeader('Dashboard'), h('p.lede', `Welcome, ${user.name || user.email || ''}.`));
+  put(main, pageHeader('Dashboard'), h('p.lede', `Welcome, ${user.name || user.email || ''}.`));
   const grid = h('div.dash-grid');
-  main.append(grid);
+  put(main, grid);
   if (session.can('reports.receivables:read')) {
     const p = h('section.panel.panel-wide', { 'aria-label': 'Receivables by age' });
-    grid.append(p);
+    put(grid, p);
     receivablesPanel(p);
   }
   if (session.can('sales.invoices:read')) {
     const p = h('section.panel', { 'aria-label': 'Recent invoices' });
-    grid.append(p);
+    put(grid, p);
     recentInvoicesPanel(p);
   }
   if (session.can('sales.payments:read')) {
     const p = h('section.panel', { 'aria-label': "Today's payments" });
-    grid.append(p);
+    put(grid, p);
     paymentsPanel(p);
   }
   if (!grid.children.length) {
-    grid.append(h('section.panel', h('h2', 'Getting started'), h('p', 'Use the menu to open the parts of BISMAN your role gives you access to.')));
+    put(grid, h('section.panel', h('h2', 'Getting started'), h('p', 'Use the menu to open the parts of BISMAN your role gives you access to.')));
   }
 }

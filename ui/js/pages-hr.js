@@ -1,7 +1,7 @@
 // Employees: searchable list, detail with masked identity numbers (Reveal only for
 // hr.employees:reveal), create/edit with inline PAN / Aadhaar / IFSC checks, documents.
 
-import { h, clear, fmtPaise, fmtDate, fmtInstant } from './util.js';
+import { h, put, clear, fmtPaise, fmtDate, fmtInstant } from './util.js';
 import { api, session, getAll } from './api.js';
 import {
   pageHeader, pagedTable, announce, field, values, formErrorBox, clearErrors, validateForm,
@@ -26,7 +26,7 @@ function branchLabel(branches, id) {
 
 export async function renderEmployees(main, _params, query) {
   const canWrite = session.can('hr.employees:write');
-  main.append(pageHeader('Employees', canWrite ? h('a.btn.btn-primary', { href: '#/employees/new' }, 'New employee') : null));
+  put(main, pageHeader('Employees', canWrite ? h('a.btn.btn-primary', { href: '#/employees/new' }, 'New employee') : null));
   const branches = session.can('org.branches:read') ? await branchesList().catch(() => []) : [];
   const state = { q: query.get('q') || '', branch_id: query.get('branch_id') || '', status: query.get('status') || '' };
   const q = field({ name: 'q', label: 'Name starts with', value: state.q, attrs: { type: 'search' } });
@@ -43,7 +43,7 @@ export async function renderEmployees(main, _params, query) {
   };
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
   filters.addEventListener('reset', () => setTimeout(apply, 0));
-  main.append(filters);
+  put(main, filters);
   list = pagedTable({
     caption: 'Employees',
     columns: [
@@ -57,8 +57,8 @@ export async function renderEmployees(main, _params, query) {
     ],
     load: (cursor) => api('GET', '/api/v1/employees', { query: { ...state, limit: 50, cursor } }),
   });
-  main.append(list);
-  main.append(lookupBox());
+  put(main, list);
+  put(main, lookupBox());
 }
 
 // Exact lookup by PAN or Aadhaar: POST, so the number never travels in a URL.
@@ -79,7 +79,7 @@ function lookupBox() {
     try {
       const res = await busy(submit, 'Searching…', () => api('POST', '/api/v1/employees/lookup', { body: { [k]: num.input.value.trim().toUpperCase().replace(/ /g, '') } }));
       const items = res.items || [];
-      clear(out).append(items.length
+      put(clear(out), items.length
         ? h('ul', items.map((e) => h('li', h('a', { href: `#/employees/${e.id}` }, `${e.employee_code} · ${e.name}`))))
         : h('p', 'No employee has that number.'));
     } catch (e) {
@@ -90,20 +90,20 @@ function lookupBox() {
 }
 
 export async function renderEmployee(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let emp;
   let branches = [];
   try {
     emp = await api('GET', `/api/v1/employees/${id}`);
     if (session.can('org.branches:read')) branches = await branchesList().catch(() => []);
   } catch (e) {
-    clear(main).append(pageHeader('Employee'), problemBox(e));
+    put(clear(main), pageHeader('Employee'), problemBox(e));
     return;
   }
   clear(main);
   const canWrite = session.can('hr.employees:write');
   const canReveal = session.can('hr.employees:reveal');
-  main.append(pageHeader(`${emp.name}`, canWrite ? h('a.btn', { href: `#/employees/${emp.id}/edit` }, 'Edit') : null));
+  put(main, pageHeader(`${emp.name}`, canWrite ? h('a.btn', { href: `#/employees/${emp.id}/edit` }, 'Edit') : null));
   const pan = h('span.mono', { 'data-sensitive': 'pan' }, emp.pan || '—');
   const aadhaar = h('span.mono', { 'data-sensitive': 'aadhaar' }, emp.aadhaar || '—');
   const acct = h('span.mono', { 'data-sensitive': 'account_number' }, emp.bank_account?.account_number || '—');
@@ -135,7 +135,7 @@ export async function renderEmployee(main, { id }) {
       }
     });
   }
-  main.append(
+  put(main, 
     h('div.detail-grid',
       h('section.panel', h('h2', 'Employment'), dl([
         ['Employee code', emp.employee_code],
@@ -164,13 +164,13 @@ export async function renderEmployee(main, { id }) {
 
 export async function renderEmployeeForm(main, { id }) {
   let emp = null;
-  main.append(loading());
+  put(main, loading());
   let branches = [];
   try {
     if (id) emp = await api('GET', `/api/v1/employees/${id}`);
     branches = await branchesList();
   } catch (e) {
-    clear(main).append(pageHeader(id ? 'Edit employee' : 'New employee'), problemBox(e));
+    put(clear(main), pageHeader(id ? 'Edit employee' : 'New employee'), problemBox(e));
     if (!id) branches = [];
     if (id) return;
   }
@@ -242,5 +242,5 @@ export async function renderEmployeeForm(main, { id }) {
       applyProblem(form, e);
     }
   });
-  main.append(pageHeader(editing ? `Edit ${emp.name}` : 'New employee'), form);
+  put(main, pageHeader(editing ? `Edit ${emp.name}` : 'New employee'), form);
 }

@@ -1,6 +1,6 @@
 // Users, and roles with the permission matrix editor (roles × permissions).
 
-import { h, clear, uid, titleCase, fmtInstant } from './util.js';
+import { h, put, clear, uid, titleCase, fmtInstant } from './util.js';
 import { api, session, getAll } from './api.js';
 import {
   pageHeader, pagedTable, simpleForm, openDialog, announce, field, values, confirmDialog,
@@ -73,7 +73,7 @@ export function renderUsers(main) {
   }
   const add = canWrite ? h('button.btn.btn-primary', { type: 'button' }, 'New user') : null;
   if (add) add.addEventListener('click', () => openForm(null, add));
-  main.append(pageHeader('Users', add));
+  put(main, pageHeader('Users', add));
   const columns = [
     { label: 'Name', render: (u) => u.name },
     { label: 'Email', render: (u) => u.email },
@@ -100,23 +100,23 @@ export function renderUsers(main) {
     } });
   }
   list = pagedTable({ caption: 'Users', columns, load: (cursor) => api('GET', '/api/v1/users', { query: { limit: 50, cursor } }) });
-  main.append(list);
+  put(main, list);
 }
 
 export function renderRoles(main) {
   const canWrite = session.can('iam.roles:write');
   const add = canWrite ? h('button.btn.btn-primary', { type: 'button' }, 'New role') : null;
-  main.append(pageHeader('Roles & permissions', add),
+  put(main, pageHeader('Roles & permissions', add),
     h('p.lede', 'Each column is a role, each row a permission. Built-in roles are fixed; tick boxes in a custom role\'s column and press its Save button. Changes apply to the role\'s users on their very next request.'));
   const area = h('div.matrix-area');
-  main.append(area);
+  put(main, area);
   async function load() {
-    clear(area).append(loading());
+    put(clear(area), loading());
     try {
       const [perms, roles] = await Promise.all([api('GET', '/api/v1/permissions'), getAll('/api/v1/roles')]);
       drawMatrix(area, perms.items || [], roles, canWrite, load);
     } catch (e) {
-      clear(area).append(problemBox(e, load));
+      put(clear(area), problemBox(e, load));
     }
   }
   if (add) {
@@ -202,5 +202,5 @@ function drawMatrix(area, perms, roles, canWrite, reload) {
         })));
     }
   }
-  clear(area).append(h('div.table-wrap.matrix-wrap', h('table.table.matrix', h('caption', 'Permissions by role'), h('thead', head), h('tbody', body))));
+  put(clear(area), h('div.table-wrap.matrix-wrap', h('table.table.matrix', h('caption', 'Permissions by role'), h('thead', head), h('tbody', body))));
 }

@@ -1,7 +1,7 @@
 // Invoices: list with filters, create/edit drafts with live GST totals computed like
 // the server, issue, cancel, payments (with an Idempotency-Key), documents, print view.
 
-import { h, clear, fmtPaise, fmtDate, fmtRate, todayIso, addDaysIso, newUuid, titleCase } from './util.js';
+import { h, put, clear, fmtPaise, fmtDate, fmtRate, todayIso, addDaysIso, newUuid, titleCase } from './util.js';
 import { api, session, getAll } from './api.js';
 import {
   pageHeader, pagedTable, announce, field, formErrorBox, clearErrors, validateForm, applyProblem,
@@ -30,7 +30,7 @@ function customerName(inv, customers) {
 export async function renderInvoices(main, _p, query) {
   forgetRefs();
   const canWrite = session.can('sales.invoices:write');
-  main.append(pageHeader('Invoices', canWrite ? h('a.btn.btn-primary', { href: '#/invoices/new' }, 'New invoice') : null));
+  put(main, pageHeader('Invoices', canWrite ? h('a.btn.btn-primary', { href: '#/invoices/new' }, 'New invoice') : null));
   let customers = [];
   let branches = [];
   try {
@@ -50,7 +50,7 @@ export async function renderInvoices(main, _p, query) {
   const apply = () => { for (const [k, x] of Object.entries(f)) state[k] = x.input.value; list.reload(true); };
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
   filters.addEventListener('reset', () => setTimeout(apply, 0));
-  main.append(filters);
+  put(main, filters);
   list = pagedTable({
     caption: 'Invoices',
     columns: [
@@ -65,13 +65,13 @@ export async function renderInvoices(main, _p, query) {
     ],
     load: (cursor) => api('GET', '/api/v1/invoices', { query: { ...state, limit: 50, cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }
 
 // ---- create / edit -----------------------------------------------------------------
 
 export async function renderInvoiceForm(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let inv = null;
   let branches;
   let customers;
@@ -82,12 +82,12 @@ export async function renderInvoiceForm(main, { id }) {
       refList('branches', 'org.branches:read'), refList('customers', 'sales.customers:read'), refList('items', 'sales.items:read'),
     ]);
   } catch (e) {
-    clear(main).append(pageHeader(id ? 'Edit invoice' : 'New invoice'), problemBox(e));
+    put(clear(main), pageHeader(id ? 'Edit invoice' : 'New invoice'), problemBox(e));
     return;
   }
   clear(main);
   if (inv && inv.status !== 'draft') {
-    main.append(pageHeader('Edit invoice'), h('p.problem', { role: 'alert' }, 'Only draft invoices can be edited.'));
+    put(main, pageHeader('Edit invoice'), h('p.problem', { role: 'alert' }, 'Only draft invoices can be edited.'));
     return;
   }
   const need = (label) => (v) => (String(v).trim() ? null : { message: `${label} is required` });
@@ -122,7 +122,7 @@ export async function renderInvoiceForm(main, { id }) {
     rows.forEach((r, i) => {
       if (parsed[i]) { r.show(t.lines[gi], intra === true); gi += 1; } else r.show(null);
     });
-    clear(totalsBox).append(
+    put(clear(totalsBox), 
       h('dl.totals-list',
         h('dt', 'Taxable value'), h('dd', { 'data-total': 'taxable' }, fmtPaise(t.taxable)),
         intra !== false ? [h('dt', 'CGST'), h('dd', { 'data-total': 'cgst' }, fmtPaise(t.cgst)), h('dt', 'SGST'), h('dd', { 'data-total': 'sgst' }, fmtPaise(t.sgst))] : null,
@@ -149,8 +149,8 @@ export async function renderInvoiceForm(main, { id }) {
     const tax = h('td.num');
     const total = h('td.num');
     const remove = h('button.btn.btn-small.btn-link', { type: 'button' }, 'Remove');
-    tr.append(h('td', itemSel, err), h('td', qty), h('td', price), h('td', disc), rate, taxable, tax, total, h('td', remove));
-    linesBody.append(tr);
+    put(tr, h('td', itemSel, err), h('td', qty), h('td', price), h('td', disc), rate, taxable, tax, total, h('td', remove));
+    put(linesBody, tr);
     const row = {
       tr,
       item: () => byId(items, itemSel.value),
@@ -288,7 +288,7 @@ export async function renderInvoiceForm(main, { id }) {
       }
     }
   });
-  main.append(pageHeader(inv ? 'Edit draft invoice' : 'New invoice'), form);
+  put(main, pageHeader(inv ? 'Edit draft invoice' : 'New invoice'), form);
 }
 
 // ---- detail ------------------------------------------------------------------------
@@ -301,7 +301,7 @@ async function loadPayments(inv) {
 }
 
 export async function renderInvoice(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let inv;
   let branch = null;
   let customer = null;
@@ -314,7 +314,7 @@ export async function renderInvoice(main, { id }) {
       refList('items', 'sales.items:read').catch(() => []),
     ]);
   } catch (e) {
-    clear(main).append(pageHeader('Invoice'), problemBox(e));
+    put(clear(main), pageHeader('Invoice'), problemBox(e));
     return;
   }
   clear(main);
@@ -359,10 +359,9 @@ export async function renderInvoice(main, { id }) {
     actions.push(cancel);
   }
   actions.push(h('a.btn', { href: `#/invoices/${inv.id}/print` }, 'Print view'));
-  main.append(pageHeader(inv.number ? `Invoice ${inv.number}` : 'Draft invoice', actions));
-  const intra = (inv.igst_total_paise || 0) === 0 && (inv.cgst_total_paise || 0) + (inv.sgst_total_paise || 0) > 0
-    ? true : (branch && customer ? branch.state_code === customer.state_code : (inv.igst_total_paise || 0) === 0);
-  main.append(h('div.detail-grid',
+  put(main, pageHeader(inv.number ? `Invoice ${inv.number}` : 'Draft invoice', actions));
+  const intra = intraOf(inv, branch, customer);
+  put(main, h('div.detail-grid',
     h('section.panel', h('h2', 'Summary'), dl([
       ['Status', badge(inv.status)],
       ['Invoice date', fmtDate(inv.invoice_date)],
@@ -376,18 +375,25 @@ export async function renderInvoice(main, { id }) {
       inv.notes ? ['Notes', inv.notes] : null,
     ])),
     h('section.panel', h('h2', 'Totals'), totalsDl(inv, intra))));
-  main.append(h('section.panel', h('h2', 'Lines'), linesTable(inv, items, intra)));
+  put(main, h('section.panel', h('h2', 'Lines'), linesTable(inv, items, intra)));
   const paySection = h('section.panel', h('h2', 'Payments'), loading());
-  main.append(paySection);
+  put(main, paySection);
   loadPayments(inv).then((pays) => {
-    clear(paySection).append(h('h2', 'Payments'), table([
+    put(clear(paySection), h('h2', 'Payments'), table([
       { label: 'Received on', render: (p) => fmtDate(p.received_on) },
       { label: 'Method', render: (p) => titleCase(p.method) },
       { label: 'Reference', render: (p) => p.reference || '—' },
       { label: 'Amount', className: 'num', render: (p) => fmtPaise(p.amount_paise) },
     ], pays, { empty: 'No payments yet.' }));
-  }).catch((e) => clear(paySection).append(h('h2', 'Payments'), problemBox(e)));
-  main.append(documentsSection({ entity: 'invoice', entityId: inv.id, record: inv, canUpload: session.can('sales.invoices:write') }));
+  }).catch((e) => put(clear(paySection), h('h2', 'Payments'), problemBox(e)));
+  put(main, documentsSection({ entity: 'invoice', entityId: inv.id, record: inv, canUpload: session.can('sales.invoices:write') }));
+}
+
+// Intra-state as the server decided it, else from the two state codes.
+function intraOf(inv, branch, customer) {
+  if (typeof inv.intra_state === 'boolean') return inv.intra_state;
+  if (branch && customer) return branch.state_code === customer.state_code;
+  return (inv.igst_total_paise || 0) === 0;
 }
 
 function totalsDl(inv, intra) {
@@ -474,7 +480,7 @@ function paymentDialog(inv, done) {
 // ---- print view --------------------------------------------------------------------
 
 export async function renderInvoicePrint(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let inv;
   let branch = null;
   let customer = null;
@@ -488,15 +494,15 @@ export async function renderInvoicePrint(main, { id }) {
     const ids = [...new Set((inv.lines || []).map((l) => l.item_id))];
     items = (await Promise.all(ids.map((i) => api('GET', `/api/v1/items/${i}`).catch(() => null)))).filter(Boolean);
   } catch (e) {
-    clear(main).append(pageHeader('Print invoice'), problemBox(e));
+    put(clear(main), pageHeader('Print invoice'), problemBox(e));
     return;
   }
   clear(main);
-  const intra = branch && customer ? branch.state_code === customer.state_code : (inv.igst_total_paise || 0) === 0;
+  const intra = intraOf(inv, branch, customer);
   const printBtn = h('button.btn.btn-primary', { type: 'button' }, 'Print');
   printBtn.addEventListener('click', () => window.print());
   const title = inv.status === 'draft' ? 'Draft — not a tax invoice' : (inv.status === 'cancelled' ? 'Tax invoice — cancelled' : 'Tax invoice');
-  main.append(h('div.print-toolbar.no-print',
+  put(main, h('div.print-toolbar.no-print',
     h('a.btn', { href: `#/invoices/${inv.id}` }, '← Back to invoice'), printBtn,
     h('h1.sr-only', { tabindex: '-1' }, `Print view of ${inv.number || 'draft invoice'}`)));
 
@@ -557,5 +563,5 @@ export async function renderInvoicePrint(main, { id }) {
     h('footer.inv-foot',
       h('p', 'This is a computer-generated invoice.'),
       h('div.sign', h('p', `For ${branch?.name || 'the seller'}`), h('p.sign-line', 'Authorised signatory'))));
-  main.append(doc);
+  put(main, doc);
 }

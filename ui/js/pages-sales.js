@@ -58,6 +58,7 @@ export function renderItems(main) {
     path: '/api/v1/items',
     writePerm: 'sales.items:write',
     label: (r) => `${r.sku} ${r.name}`,
+    filters: [{ name: 'q', label: 'Search', attrs: { type: 'search' } }],
     columns: [
       { label: 'SKU', render: (r) => r.sku },
       { label: 'Name', render: (r) => r.name },

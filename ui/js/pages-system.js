@@ -1,6 +1,6 @@
 // System administrator: tenants (list, create, suspend, resume). Never tenant data.
 
-import { h, fmtInstant } from './util.js';
+import { h, put, fmtInstant } from './util.js';
 import { api } from './api.js';
 import {
   pageHeader, pagedTable, simpleForm, openDialog, announce, field, values, confirmDialog, badge,
@@ -39,7 +39,7 @@ export function renderTenants(main) {
     });
     dlg = openDialog('New tenant', form);
   });
-  main.append(pageHeader('Tenants', add));
+  put(main, pageHeader('Tenants', add));
   const setStatus = async (t, action) => {
     const ok = await confirmDialog(action === 'suspend' ? 'Suspend tenant' : 'Resume tenant',
       action === 'suspend' ? `Users of ${t.slug} will be refused (403 tenant_suspended) until it is resumed.` : `Users of ${t.slug} can sign in again.`,
@@ -62,5 +62,5 @@ export function renderTenants(main) {
     ],
     load: (cursor) => api('GET', '/api/v1/system/tenants', { query: { cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }

@@ -23,6 +23,13 @@ export function h(tag, attrs, ...kids) {
   return el;
 }
 
+// Appends children, skipping null/false/undefined and flattening arrays (unlike
+// Element.append, which would print "null").
+export function put(el, ...kids) {
+  appendKids(el, kids);
+  return el;
+}
+
 function appendKids(el, kids) {
   for (const kid of kids) {
     if (kid === null || kid === undefined || kid === false) continue;

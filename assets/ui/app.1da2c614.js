@@ -26,6 +26,13 @@ function h(tag, attrs, ...kids) {
   return el;
 }
 
+// Appends children, skipping null/false/undefined and flattening arrays (unlike
+// Element.append, which would print "null").
+function put(el, ...kids) {
+  appendKids(el, kids);
+  return el;
+}
+
 function appendKids(el, kids) {
   for (const kid of kids) {
     if (kid === null || kid === undefined || kid === false) continue;
@@ -410,6 +417,7 @@ const STATES = [
 // The API client: bearer tokens in sessionStorage (never localStorage), silent refresh
 // before expiry and once on a 401, and RFC 9457 problem documents turned into ApiError.
 
+
 const SESSION_KEY = 'bisman.session';
 const REFRESH_MARGIN_MS = 60 * 1000;
 
@@ -619,7 +627,7 @@ async function download(path, fallbackName) {
   const a = document.createElement('a');
   a.href = url;
   a.download = name || 'download';
-  document.body.append(a);
+  put(document.body, a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
@@ -658,7 +666,7 @@ function announce(text, tone = 'info') {
   if (box) {
     clear(box);
     box.className = `flash flash-${tone}`;
-    box.append(
+    put(box, 
       h('span.flash-text', text),
       h('button.btn-link.flash-close', { type: 'button', 'aria-label': 'Dismiss message', onclick: () => { clear(box); box.className = 'flash'; } }, '×'),
     );
@@ -742,9 +750,11 @@ function field(spec) {
     input.addEventListener('blur', () => { input._touched = true; check(); });
     input.addEventListener('input', () => { if (input._touched) check(); });
   }
-  const label = h('label', { for: id }, spec.label, spec.required ? h('span.req', { 'aria-hidden': 'true' }, ' *') : null);
+  // The required star sits beside the label, not in it, so the accessible name stays clean.
+  const label = h('label', { for: id }, spec.label);
+  const labelLine = spec.required ? h('span.label-line', label, h('span.req', { 'aria-hidden': 'true' }, ' *')) : label;
   const wrap = h(`div.field${spec.type === 'checkbox' ? '.field-check' : ''}${spec.wide ? '.field-wide' : ''}`,
-    spec.type === 'checkbox' ? [input, label] : [label, input],
+    spec.type === 'checkbox' ? [input, label] : [labelLine, input],
     spec.hint ? h('p.hint', { id: hintId }, spec.hint) : null,
     errEl);
   wrap.input = input;
@@ -807,7 +817,7 @@ function applyProblem(form, e) {
   }
   if (box && (loose.length || !errors.length || !first)) {
     box.hidden = false;
-    box.append(h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null);
+    put(box, h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null);
   }
   if (first) first.focus();
   else if (box) box.focus();
@@ -858,7 +868,7 @@ function openDialog(title, content, { wide } = {}) {
   const close = () => { dlg.close(); };
   closeBtn.addEventListener('click', close);
   dlg.addEventListener('close', () => { dlg.remove(); if (opener && opener.focus) opener.focus(); });
-  document.body.append(dlg);
+  put(document.body, dlg);
   dlg.showModal();
   const firstInput = dlg.querySelector('input, select, textarea');
   if (firstInput) firstInput.focus();
@@ -909,25 +919,25 @@ function table(columns, rows, { caption, empty = 'Nothing here yet.' } = {}) {
 // A table whose pages come from load(cursor) -> {items, next_cursor}; Previous/Next
 // keep a stack of cursors, so every page is one keyset query.
 function pagedTable({ columns, load, caption, empty }) {
-  const wrap = h('div.paged', { 'aria-live': 'polite', 'aria-busy': 'false' });
+  const wrap = h('div.paged', { 'aria-busy': 'false' });
   const stack = [null];
   let index = 0;
   let nextCursor = null;
   async function render() {
     wrap.setAttribute('aria-busy', 'true');
     const status = h('p.loading', 'Loading…');
-    clear(wrap).append(status);
+    put(clear(wrap), status);
     try {
       const page = await load(stack[index]);
       nextCursor = page.next_cursor || null;
       const prev = h('button.btn.btn-small', { type: 'button', disabled: index === 0, onclick: () => { index -= 1; render(); } }, '← Previous');
       const next = h('button.btn.btn-small', { type: 'button', disabled: !nextCursor, onclick: () => { stack[index + 1] = nextCursor; index += 1; render(); } }, 'Next →');
-      clear(wrap).append(
+      put(clear(wrap), 
         table(columns, page.items || [], { caption, empty }),
         (index > 0 || nextCursor) ? h('nav.pager', { 'aria-label': `${caption || 'List'} pages` }, prev, h('span.pager-info', `Page ${index + 1}`), next) : null,
       );
     } catch (e) {
-      clear(wrap).append(problemBox(e, render));
+      put(clear(wrap), problemBox(e, render));
     } finally {
       wrap.setAttribute('aria-busy', 'false');
     }
@@ -993,8 +1003,8 @@ function crudPage(main, cfg) {
   };
   const canWrite = cfg.writePerm && session.can(cfg.writePerm);
   const addButton = canWrite ? h('button.btn.btn-primary', { type: 'button', onclick: () => openForm(null) }, `New ${cfg.noun}`) : null;
-  main.append(pageHeader(cfg.title, addButton));
-  if (cfg.help) main.append(h('p.lede', cfg.help));
+  put(main, pageHeader(cfg.title, addButton));
+  if (cfg.help) put(main, h('p.lede', cfg.help));
   if (cfg.filters && cfg.filters.length) {
     const inputs = cfg.filters.map((spec) => field(spec));
     const form = h('form.filters', { role: 'search', 'aria-label': `Filter ${cfg.title.toLowerCase()}` }, inputs,
@@ -1006,7 +1016,7 @@ function crudPage(main, cfg) {
     };
     form.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
     form.addEventListener('reset', () => setTimeout(apply, 0));
-    main.append(form);
+    put(main, form);
   }
   const columns = [...cfg.columns];
   if (canWrite) {
@@ -1018,7 +1028,7 @@ function crudPage(main, cfg) {
     empty: `No ${cfg.title.toLowerCase()} yet.`,
     load: (cursor) => api('GET', cfg.path, { query: { ...filterState, limit: 50, cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }
 
 // Only the fields that changed, for PATCH bodies.
@@ -1061,7 +1071,7 @@ function documentsSection({ entity, entityId, record, canUpload }) {
   const listArea = h('div', { 'aria-live': 'polite' });
   let docs = [];
   const draw = () => {
-    clear(listArea).append(table([
+    put(clear(listArea), table([
       { label: 'File', render: (d) => d.filename || d.id },
       { label: 'Type', render: (d) => d.content_type || '—' },
       { label: 'Size', className: 'num', render: (d) => sizeText(d.size) },
@@ -1164,7 +1174,7 @@ function renderLogin(root, { system = false, notice = '' } = {}) {
       if (e instanceof ApiError && e.status === 401) password.input.focus();
     }
   });
-  root.append(h('div.login-page',
+  put(root, h('div.login-page',
     h('main.login-card', { id: 'main', tabindex: '-1' },
       h('div.brand.brand-large', h('span.brand-mark', { 'aria-hidden': 'true' }, 'B'), 'BISMAN ERP'),
       h('h1', { id: 'login-title' }, system ? 'System administrator sign-in' : 'Sign in'),
@@ -1212,7 +1222,7 @@ function renderPassword(main, { forced }) {
       applyProblem(form, e);
     }
   });
-  main.append(
+  put(main, 
     h('div.page-head', h('h1', { tabindex: '-1' }, forced ? 'Your password has expired' : 'Change password')),
     forced ? h('p.notice', { role: 'status' }, 'For your security, choose a new password before you continue. Other pages stay locked until then.') : null,
     form);
@@ -1269,13 +1279,13 @@ function agingChart(totals) {
 }
 
 async function receivablesPanel(panel) {
-  clear(panel).append(h('h2', 'Receivables by age'), loading());
+  put(clear(panel), h('h2', 'Receivables by age'), loading());
   try {
     const data = await api('GET', '/api/v1/reports/receivables');
     const rows = Array.isArray(data) ? data : (data.items || data.customers || []);
     const totals = AGING_BUCKETS.map(([k]) => (data.totals ? bucketAmount(data.totals, k) : rows.reduce((a, r) => a + bucketAmount(r, k), 0n)));
     const outstanding = rows.reduce((a, r) => a + outstandingOf(r), 0n);
-    clear(panel).append(
+    put(clear(panel), 
       h('h2', 'Receivables by age'),
       h('p.big-number', h('span.big-label', 'Outstanding '), fmtPaise(data.totals ? outstandingOf(data.totals) : outstanding)),
       agingChart(totals),
@@ -1285,15 +1295,15 @@ async function receivablesPanel(panel) {
         { label: 'Outstanding', className: 'num', render: (r) => fmtPaise(outstandingOf(r)) },
       ], rows.slice(0, 10), { caption: 'Customers with the largest balances', empty: 'No outstanding receivables.' }));
   } catch (e) {
-    clear(panel).append(h('h2', 'Receivables by age'), problemBox(e, () => receivablesPanel(panel)));
+    put(clear(panel), h('h2', 'Receivables by age'), problemBox(e, () => receivablesPanel(panel)));
   }
 }
 
 async function recentInvoicesPanel(panel) {
-  clear(panel).append(h('h2', 'Recent invoices'), loading());
+  put(clear(panel), h('h2', 'Recent invoices'), loading());
   try {
     const page = await api('GET', '/api/v1/invoices', { query: { limit: 8 } });
-    clear(panel).append(h('h2', 'Recent invoices'), table([
+    put(clear(panel), h('h2', 'Recent invoices'), table([
       { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.id}` }, r.number || 'Draft') },
       { label: 'Date', render: (r) => fmtDate(r.invoice_date) },
       { label: 'Customer', render: (r) => r.customer_name || r.customer?.name || '—' },
@@ -1301,19 +1311,19 @@ async function recentInvoicesPanel(panel) {
       { label: 'Total', className: 'num', render: (r) => fmtPaise(r.grand_total_paise) },
     ], page.items || [], { empty: 'No invoices yet.' }));
   } catch (e) {
-    clear(panel).append(h('h2', 'Recent invoices'), problemBox(e, () => recentInvoicesPanel(panel)));
+    put(clear(panel), h('h2', 'Recent invoices'), problemBox(e, () => recentInvoicesPanel(panel)));
   }
 }
 
 async function paymentsPanel(panel) {
   const title = `Today's payments`;
-  clear(panel).append(h('h2', title), loading());
+  put(clear(panel), h('h2', title), loading());
   try {
     const today = todayIso();
-    const page = await api('GET', '/api/v1/payments', { query: { limit: 200 } });
+    const page = await api('GET', '/api/v1/payments', { query: { from: today, to: today, limit: 200 } });
     const rows = (page.items || []).filter((p) => (p.received_on || '').slice(0, 10) === today);
     const total = rows.reduce((a, p) => a + BigInt(p.amount_paise || 0), 0n);
-    clear(panel).append(h('h2', title),
+    put(clear(panel), h('h2', title),
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
         { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'open') },
@@ -1322,32 +1332,32 @@ async function paymentsPanel(panel) {
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },
       ], rows, { empty: 'No payments recorded today.' }));
   } catch (e) {
-    clear(panel).append(h('h2', title), problemBox(e, () => paymentsPanel(panel)));
+    put(clear(panel), h('h2', title), problemBox(e, () => paymentsPanel(panel)));
   }
 }
 
 function renderDashboard(main) {
   const user = session.get()?.user || {};
-  main.append(pageHeader('Dashboard'), h('p.lede', `Welcome, ${user.name || user.email || ''}.`));
+  put(main, pageHeader('Dashboard'), h('p.lede', `Welcome, ${user.name || user.email || ''}.`));
   const grid = h('div.dash-grid');
-  main.append(grid);
+  put(main, grid);
   if (session.can('reports.receivables:read')) {
     const p = h('section.panel.panel-wide', { 'aria-label': 'Receivables by age' });
-    grid.append(p);
+    put(grid, p);
     receivablesPanel(p);
   }
   if (session.can('sales.invoices:read')) {
     const p = h('section.panel', { 'aria-label': 'Recent invoices' });
-    grid.append(p);
+    put(grid, p);
     recentInvoicesPanel(p);
   }
   if (session.can('sales.payments:read')) {
     const p = h('section.panel', { 'aria-label': "Today's payments" });
-    grid.append(p);
+    put(grid, p);
     paymentsPanel(p);
   }
   if (!grid.children.length) {
-    grid.append(h('section.panel', h('h2', 'Getting started'), h('p', 'Use the menu to open the parts of BISMAN your role gives you access to.')));
+    put(grid, h('section.panel', h('h2', 'Getting started'), h('p', 'Use the menu to open the parts of BISMAN your role gives you access to.')));
   }
 }
 
@@ -1461,7 +1471,7 @@ function renderUsers(main) {
   }
   const add = canWrite ? h('button.btn.btn-primary', { type: 'button' }, 'New user') : null;
   if (add) add.addEventListener('click', () => openForm(null, add));
-  main.append(pageHeader('Users', add));
+  put(main, pageHeader('Users', add));
   const columns = [
     { label: 'Name', render: (u) => u.name },
     { label: 'Email', render: (u) => u.email },
@@ -1488,23 +1498,23 @@ function renderUsers(main) {
     } });
   }
   list = pagedTable({ caption: 'Users', columns, load: (cursor) => api('GET', '/api/v1/users', { query: { limit: 50, cursor } }) });
-  main.append(list);
+  put(main, list);
 }
 
 function renderRoles(main) {
   const canWrite = session.can('iam.roles:write');
   const add = canWrite ? h('button.btn.btn-primary', { type: 'button' }, 'New role') : null;
-  main.append(pageHeader('Roles & permissions', add),
+  put(main, pageHeader('Roles & permissions', add),
     h('p.lede', 'Each column is a role, each row a permission. Built-in roles are fixed; tick boxes in a custom role\'s column and press its Save button. Changes apply to the role\'s users on their very next request.'));
   const area = h('div.matrix-area');
-  main.append(area);
+  put(main, area);
   async function load() {
-    clear(area).append(loading());
+    put(clear(area), loading());
     try {
       const [perms, roles] = await Promise.all([api('GET', '/api/v1/permissions'), getAll('/api/v1/roles')]);
       drawMatrix(area, perms.items || [], roles, canWrite, load);
     } catch (e) {
-      clear(area).append(problemBox(e, load));
+      put(clear(area), problemBox(e, load));
     }
   }
   if (add) {
@@ -1590,7 +1600,7 @@ function drawMatrix(area, perms, roles, canWrite, reload) {
         })));
     }
   }
-  clear(area).append(h('div.table-wrap.matrix-wrap', h('table.table.matrix', h('caption', 'Permissions by role'), h('thead', head), h('tbody', body))));
+  put(clear(area), h('div.table-wrap.matrix-wrap', h('table.table.matrix', h('caption', 'Permissions by role'), h('thead', head), h('tbody', body))));
 }
 
 // ---- pages-hr.js ----
@@ -1612,7 +1622,7 @@ function branchLabel(branches, id) {
 
 async function renderEmployees(main, _params, query) {
   const canWrite = session.can('hr.employees:write');
-  main.append(pageHeader('Employees', canWrite ? h('a.btn.btn-primary', { href: '#/employees/new' }, 'New employee') : null));
+  put(main, pageHeader('Employees', canWrite ? h('a.btn.btn-primary', { href: '#/employees/new' }, 'New employee') : null));
   const branches = session.can('org.branches:read') ? await branchesList().catch(() => []) : [];
   const state = { q: query.get('q') || '', branch_id: query.get('branch_id') || '', status: query.get('status') || '' };
   const q = field({ name: 'q', label: 'Name starts with', value: state.q, attrs: { type: 'search' } });
@@ -1629,7 +1639,7 @@ async function renderEmployees(main, _params, query) {
   };
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
   filters.addEventListener('reset', () => setTimeout(apply, 0));
-  main.append(filters);
+  put(main, filters);
   list = pagedTable({
     caption: 'Employees',
     columns: [
@@ -1643,8 +1653,8 @@ async function renderEmployees(main, _params, query) {
     ],
     load: (cursor) => api('GET', '/api/v1/employees', { query: { ...state, limit: 50, cursor } }),
   });
-  main.append(list);
-  main.append(lookupBox());
+  put(main, list);
+  put(main, lookupBox());
 }
 
 // Exact lookup by PAN or Aadhaar: POST, so the number never travels in a URL.
@@ -1665,7 +1675,7 @@ function lookupBox() {
     try {
       const res = await busy(submit, 'Searching…', () => api('POST', '/api/v1/employees/lookup', { body: { [k]: num.input.value.trim().toUpperCase().replace(/ /g, '') } }));
       const items = res.items || [];
-      clear(out).append(items.length
+      put(clear(out), items.length
         ? h('ul', items.map((e) => h('li', h('a', { href: `#/employees/${e.id}` }, `${e.employee_code} · ${e.name}`))))
         : h('p', 'No employee has that number.'));
     } catch (e) {
@@ -1676,20 +1686,20 @@ function lookupBox() {
 }
 
 async function renderEmployee(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let emp;
   let branches = [];
   try {
     emp = await api('GET', `/api/v1/employees/${id}`);
     if (session.can('org.branches:read')) branches = await branchesList().catch(() => []);
   } catch (e) {
-    clear(main).append(pageHeader('Employee'), problemBox(e));
+    put(clear(main), pageHeader('Employee'), problemBox(e));
     return;
   }
   clear(main);
   const canWrite = session.can('hr.employees:write');
   const canReveal = session.can('hr.employees:reveal');
-  main.append(pageHeader(`${emp.name}`, canWrite ? h('a.btn', { href: `#/employees/${emp.id}/edit` }, 'Edit') : null));
+  put(main, pageHeader(`${emp.name}`, canWrite ? h('a.btn', { href: `#/employees/${emp.id}/edit` }, 'Edit') : null));
   const pan = h('span.mono', { 'data-sensitive': 'pan' }, emp.pan || '—');
   const aadhaar = h('span.mono', { 'data-sensitive': 'aadhaar' }, emp.aadhaar || '—');
   const acct = h('span.mono', { 'data-sensitive': 'account_number' }, emp.bank_account?.account_number || '—');
@@ -1721,7 +1731,7 @@ async function renderEmployee(main, { id }) {
       }
     });
   }
-  main.append(
+  put(main, 
     h('div.detail-grid',
       h('section.panel', h('h2', 'Employment'), dl([
         ['Employee code', emp.employee_code],
@@ -1750,13 +1760,13 @@ async function renderEmployee(main, { id }) {
 
 async function renderEmployeeForm(main, { id }) {
   let emp = null;
-  main.append(loading());
+  put(main, loading());
   let branches = [];
   try {
     if (id) emp = await api('GET', `/api/v1/employees/${id}`);
     branches = await branchesList();
   } catch (e) {
-    clear(main).append(pageHeader(id ? 'Edit employee' : 'New employee'), problemBox(e));
+    put(clear(main), pageHeader(id ? 'Edit employee' : 'New employee'), problemBox(e));
     if (!id) branches = [];
     if (id) return;
   }
@@ -1828,7 +1838,7 @@ async function renderEmployeeForm(main, { id }) {
       applyProblem(form, e);
     }
   });
-  main.append(pageHeader(editing ? `Edit ${emp.name}` : 'New employee'), form);
+  put(main, pageHeader(editing ? `Edit ${emp.name}` : 'New employee'), form);
 }
 
 // ---- pages-sales.js ----
@@ -1886,6 +1896,7 @@ function renderItems(main) {
     path: '/api/v1/items',
     writePerm: 'sales.items:write',
     label: (r) => `${r.sku} ${r.name}`,
+    filters: [{ name: 'q', label: 'Search', attrs: { type: 'search' } }],
     columns: [
       { label: 'SKU', render: (r) => r.sku },
       { label: 'Name', render: (r) => r.name },
@@ -1931,7 +1942,7 @@ function customerName(inv, customers) {
 async function renderInvoices(main, _p, query) {
   forgetRefs();
   const canWrite = session.can('sales.invoices:write');
-  main.append(pageHeader('Invoices', canWrite ? h('a.btn.btn-primary', { href: '#/invoices/new' }, 'New invoice') : null));
+  put(main, pageHeader('Invoices', canWrite ? h('a.btn.btn-primary', { href: '#/invoices/new' }, 'New invoice') : null));
   let customers = [];
   let branches = [];
   try {
@@ -1951,7 +1962,7 @@ async function renderInvoices(main, _p, query) {
   const apply = () => { for (const [k, x] of Object.entries(f)) state[k] = x.input.value; list.reload(true); };
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
   filters.addEventListener('reset', () => setTimeout(apply, 0));
-  main.append(filters);
+  put(main, filters);
   list = pagedTable({
     caption: 'Invoices',
     columns: [
@@ -1966,13 +1977,13 @@ async function renderInvoices(main, _p, query) {
     ],
     load: (cursor) => api('GET', '/api/v1/invoices', { query: { ...state, limit: 50, cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }
 
 // ---- create / edit -----------------------------------------------------------------
 
 async function renderInvoiceForm(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let inv = null;
   let branches;
   let customers;
@@ -1983,12 +1994,12 @@ async function renderInvoiceForm(main, { id }) {
       refList('branches', 'org.branches:read'), refList('customers', 'sales.customers:read'), refList('items', 'sales.items:read'),
     ]);
   } catch (e) {
-    clear(main).append(pageHeader(id ? 'Edit invoice' : 'New invoice'), problemBox(e));
+    put(clear(main), pageHeader(id ? 'Edit invoice' : 'New invoice'), problemBox(e));
     return;
   }
   clear(main);
   if (inv && inv.status !== 'draft') {
-    main.append(pageHeader('Edit invoice'), h('p.problem', { role: 'alert' }, 'Only draft invoices can be edited.'));
+    put(main, pageHeader('Edit invoice'), h('p.problem', { role: 'alert' }, 'Only draft invoices can be edited.'));
     return;
   }
   const need = (label) => (v) => (String(v).trim() ? null : { message: `${label} is required` });
@@ -2023,7 +2034,7 @@ async function renderInvoiceForm(main, { id }) {
     rows.forEach((r, i) => {
       if (parsed[i]) { r.show(t.lines[gi], intra === true); gi += 1; } else r.show(null);
     });
-    clear(totalsBox).append(
+    put(clear(totalsBox), 
       h('dl.totals-list',
         h('dt', 'Taxable value'), h('dd', { 'data-total': 'taxable' }, fmtPaise(t.taxable)),
         intra !== false ? [h('dt', 'CGST'), h('dd', { 'data-total': 'cgst' }, fmtPaise(t.cgst)), h('dt', 'SGST'), h('dd', { 'data-total': 'sgst' }, fmtPaise(t.sgst))] : null,
@@ -2050,8 +2061,8 @@ async function renderInvoiceForm(main, { id }) {
     const tax = h('td.num');
     const total = h('td.num');
     const remove = h('button.btn.btn-small.btn-link', { type: 'button' }, 'Remove');
-    tr.append(h('td', itemSel, err), h('td', qty), h('td', price), h('td', disc), rate, taxable, tax, total, h('td', remove));
-    linesBody.append(tr);
+    put(tr, h('td', itemSel, err), h('td', qty), h('td', price), h('td', disc), rate, taxable, tax, total, h('td', remove));
+    put(linesBody, tr);
     const row = {
       tr,
       item: () => byId(items, itemSel.value),
@@ -2189,7 +2200,7 @@ async function renderInvoiceForm(main, { id }) {
       }
     }
   });
-  main.append(pageHeader(inv ? 'Edit draft invoice' : 'New invoice'), form);
+  put(main, pageHeader(inv ? 'Edit draft invoice' : 'New invoice'), form);
 }
 
 // ---- detail ------------------------------------------------------------------------
@@ -2202,7 +2213,7 @@ async function loadPayments(inv) {
 }
 
 async function renderInvoice(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let inv;
   let branch = null;
   let customer = null;
@@ -2215,7 +2226,7 @@ async function renderInvoice(main, { id }) {
       refList('items', 'sales.items:read').catch(() => []),
     ]);
   } catch (e) {
-    clear(main).append(pageHeader('Invoice'), problemBox(e));
+    put(clear(main), pageHeader('Invoice'), problemBox(e));
     return;
   }
   clear(main);
@@ -2260,10 +2271,9 @@ async function renderInvoice(main, { id }) {
     actions.push(cancel);
   }
   actions.push(h('a.btn', { href: `#/invoices/${inv.id}/print` }, 'Print view'));
-  main.append(pageHeader(inv.number ? `Invoice ${inv.number}` : 'Draft invoice', actions));
-  const intra = (inv.igst_total_paise || 0) === 0 && (inv.cgst_total_paise || 0) + (inv.sgst_total_paise || 0) > 0
-    ? true : (branch && customer ? branch.state_code === customer.state_code : (inv.igst_total_paise || 0) === 0);
-  main.append(h('div.detail-grid',
+  put(main, pageHeader(inv.number ? `Invoice ${inv.number}` : 'Draft invoice', actions));
+  const intra = intraOf(inv, branch, customer);
+  put(main, h('div.detail-grid',
     h('section.panel', h('h2', 'Summary'), dl([
       ['Status', badge(inv.status)],
       ['Invoice date', fmtDate(inv.invoice_date)],
@@ -2277,18 +2287,25 @@ async function renderInvoice(main, { id }) {
       inv.notes ? ['Notes', inv.notes] : null,
     ])),
     h('section.panel', h('h2', 'Totals'), totalsDl(inv, intra))));
-  main.append(h('section.panel', h('h2', 'Lines'), linesTable(inv, items, intra)));
+  put(main, h('section.panel', h('h2', 'Lines'), linesTable(inv, items, intra)));
   const paySection = h('section.panel', h('h2', 'Payments'), loading());
-  main.append(paySection);
+  put(main, paySection);
   loadPayments(inv).then((pays) => {
-    clear(paySection).append(h('h2', 'Payments'), table([
+    put(clear(paySection), h('h2', 'Payments'), table([
       { label: 'Received on', render: (p) => fmtDate(p.received_on) },
       { label: 'Method', render: (p) => titleCase(p.method) },
       { label: 'Reference', render: (p) => p.reference || '—' },
       { label: 'Amount', className: 'num', render: (p) => fmtPaise(p.amount_paise) },
     ], pays, { empty: 'No payments yet.' }));
-  }).catch((e) => clear(paySection).append(h('h2', 'Payments'), problemBox(e)));
-  main.append(documentsSection({ entity: 'invoice', entityId: inv.id, record: inv, canUpload: session.can('sales.invoices:write') }));
+  }).catch((e) => put(clear(paySection), h('h2', 'Payments'), problemBox(e)));
+  put(main, documentsSection({ entity: 'invoice', entityId: inv.id, record: inv, canUpload: session.can('sales.invoices:write') }));
+}
+
+// Intra-state as the server decided it, else from the two state codes.
+function intraOf(inv, branch, customer) {
+  if (typeof inv.intra_state === 'boolean') return inv.intra_state;
+  if (branch && customer) return branch.state_code === customer.state_code;
+  return (inv.igst_total_paise || 0) === 0;
 }
 
 function totalsDl(inv, intra) {
@@ -2375,7 +2392,7 @@ function paymentDialog(inv, done) {
 // ---- print view --------------------------------------------------------------------
 
 async function renderInvoicePrint(main, { id }) {
-  main.append(loading());
+  put(main, loading());
   let inv;
   let branch = null;
   let customer = null;
@@ -2389,15 +2406,15 @@ async function renderInvoicePrint(main, { id }) {
     const ids = [...new Set((inv.lines || []).map((l) => l.item_id))];
     items = (await Promise.all(ids.map((i) => api('GET', `/api/v1/items/${i}`).catch(() => null)))).filter(Boolean);
   } catch (e) {
-    clear(main).append(pageHeader('Print invoice'), problemBox(e));
+    put(clear(main), pageHeader('Print invoice'), problemBox(e));
     return;
   }
   clear(main);
-  const intra = branch && customer ? branch.state_code === customer.state_code : (inv.igst_total_paise || 0) === 0;
+  const intra = intraOf(inv, branch, customer);
   const printBtn = h('button.btn.btn-primary', { type: 'button' }, 'Print');
   printBtn.addEventListener('click', () => window.print());
   const title = inv.status === 'draft' ? 'Draft — not a tax invoice' : (inv.status === 'cancelled' ? 'Tax invoice — cancelled' : 'Tax invoice');
-  main.append(h('div.print-toolbar.no-print',
+  put(main, h('div.print-toolbar.no-print',
     h('a.btn', { href: `#/invoices/${inv.id}` }, '← Back to invoice'), printBtn,
     h('h1.sr-only', { tabindex: '-1' }, `Print view of ${inv.number || 'draft invoice'}`)));
 
@@ -2458,7 +2475,7 @@ async function renderInvoicePrint(main, { id }) {
     h('footer.inv-foot',
       h('p', 'This is a computer-generated invoice.'),
       h('div.sign', h('p', `For ${branch?.name || 'the seller'}`), h('p.sign-line', 'Authorised signatory'))));
-  main.append(doc);
+  put(main, doc);
 }
 
 // ---- pages-audit.js ----
@@ -2473,15 +2490,15 @@ function renderAudit(main) {
     try {
       const r = await busy(verify, 'Verifying…', () => api('GET', '/api/v1/audit/verify'));
       result.className = `verify-result ${r.ok ? 'ok' : 'bad'}`;
-      result.append(r.ok
+      put(result, r.ok
         ? h('p', h('strong', 'Chain intact. '), `${r.events} events verified; head hash `, h('code', String(r.head_hash || '').slice(0, 16)), '…')
         : h('p', h('strong', 'Chain broken! '), `The first bad event is sequence number ${r.first_bad_seq}. Someone altered, removed or reordered stored events.`));
     } catch (e) {
       result.className = 'verify-result bad';
-      result.append(h('p', `Could not verify: ${errorText(e)}`));
+      put(result, h('p', `Could not verify: ${errorText(e)}`));
     }
   });
-  main.append(pageHeader('Audit log', verify), result);
+  put(main, pageHeader('Audit log', verify), result);
   const f = {
     action: field({ name: 'action', label: 'Action', hint: 'e.g. employee.reveal, auth.login' }),
     entity: field({ name: 'entity', label: 'Entity', hint: 'e.g. employee, invoice, user' }),
@@ -2497,7 +2514,7 @@ function renderAudit(main) {
   const apply = () => { for (const [k, x] of Object.entries(f)) state[k] = x.input.value.trim(); list.reload(true); };
   filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
   filters.addEventListener('reset', () => setTimeout(apply, 0));
-  main.append(filters);
+  put(main, filters);
   list = pagedTable({
     caption: 'Audit events',
     columns: [
@@ -2515,7 +2532,7 @@ function renderAudit(main) {
     ],
     load: (cursor) => api('GET', '/api/v1/audit', { query: { ...state, limit: 50, cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }
 
 // ---- pages-system.js ----
@@ -2554,7 +2571,7 @@ function renderTenants(main) {
     });
     dlg = openDialog('New tenant', form);
   });
-  main.append(pageHeader('Tenants', add));
+  put(main, pageHeader('Tenants', add));
   const setStatus = async (t, action) => {
     const ok = await confirmDialog(action === 'suspend' ? 'Suspend tenant' : 'Resume tenant',
       action === 'suspend' ? `Users of ${t.slug} will be refused (403 tenant_suspended) until it is resumed.` : `Users of ${t.slug} can sign in again.`,
@@ -2577,7 +2594,7 @@ function renderTenants(main) {
     ],
     load: (cursor) => api('GET', '/api/v1/system/tenants', { query: { cursor } }),
   });
-  main.append(list);
+  put(main, list);
 }
 
 // ---- main.js ----
@@ -2668,7 +2685,7 @@ function buildShell(s) {
   const main = h('main.main', { id: 'main', tabindex: '-1' });
   const skip = h('a.skip-link', { href: '#main' }, 'Skip to content');
   skip.addEventListener('click', (ev) => { ev.preventDefault(); main.focus(); });
-  root.append(
+  put(root, 
     skip,
     h('header.topbar',
       menuButton,
@@ -2683,6 +2700,7 @@ let renderSeq = 0;
 
 async function route() {
   const { path, query } = parseHash(location.hash);
+  document.querySelectorAll('dialog[open]').forEach((d) => d.close());
   const s = session.get();
   if (!s) {
     shell = null;
@@ -2705,14 +2723,14 @@ async function route() {
   document.body.classList.toggle('print-mode', /\/print$/.test(path));
   const found = match(path);
   if (!found) {
-    main.append(h('h1', { tabindex: '-1' }, 'Page not found'), h('p', h('a', { href: '#/' }, 'Back to the dashboard')));
+    put(main, h('h1', { tabindex: '-1' }, 'Page not found'), h('p', h('a', { href: '#/' }, 'Back to the dashboard')));
   } else if (s.password_expired) {
     renderPassword(main, { forced: true });
   } else {
     try {
       await found.fn(main, found.params, query, () => seq === renderSeq);
     } catch (e) {
-      main.append(h('div.problem', { role: 'alert' }, String(e && e.message ? e.message : e)));
+      put(main, h('div.problem', { role: 'alert' }, String(e && e.message ? e.message : e)));
     }
   }
   if (seq !== renderSeq) return;
