@@ -1586,6 +1586,11 @@ function drawMatrix(area, perms, roles, canWrite, reload) {
         roles.map((r) => {
           const has = (r.permissions || []).includes(p.name);
           const editable = canWrite && !r.builtin;
+          if (r.builtin || !canWrite) {
+            // Read-only: a clear mark instead of a greyed-out checkbox.
+            return h('td.cell-check', h(`span.mark${has ? '.mark-yes' : '.mark-no'}`, { 'aria-hidden': 'true' }, has ? '✓' : '–'),
+              h('span.sr-only', `${r.name}: ${p.name} ${has ? 'granted' : 'not granted'}`));
+          }
           const box = h('input', { type: 'checkbox', checked: has, disabled: !editable, 'aria-label': `${r.name}: ${p.name}` });
           if (editable) {
             box.addEventListener('change', () => {
