@@ -22,8 +22,8 @@ export function renderAudit(main) {
   });
   put(main, pageHeader('Audit log', verify), result);
   const f = {
-    action: field({ name: 'action', label: 'Action', hint: 'e.g. employee.reveal, auth.login' }),
-    entity: field({ name: 'entity', label: 'Entity', hint: 'e.g. employee, invoice, user' }),
+    action: field({ name: 'action', label: 'Action', attrs: { placeholder: 'e.g. employee.reveal' } }),
+    entity: field({ name: 'entity', label: 'Entity', attrs: { placeholder: 'e.g. invoice' } }),
     entity_id: field({ name: 'entity_id', label: 'Entity id' }),
     actor_id: field({ name: 'actor_id', label: 'Actor (user id)' }),
     from: field({ name: 'from', label: 'From', type: 'date' }),

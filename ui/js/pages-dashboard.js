@@ -1,7 +1,7 @@
 // Dashboard: receivables by aging bucket, recent invoices, today's payments.
 
 import { h, put, svg, clear, fmtPaise, fmtDate, todayIso } from './util.js';
-import { api, session } from './api.js';
+import { api, session, getAll } from './api.js';
 import { pageHeader, problemBox, table, badge, loading } from './components.js';
 
 export const AGING_BUCKETS = [
@@ -75,10 +75,12 @@ async function recentInvoicesPanel(panel) {
   put(clear(panel), h('h2', 'Recent invoices'), loading());
   try {
     const page = await api('GET', '/api/v1/invoices', { query: { limit: 8 } });
+    const customers = session.can('sales.customers:read') ? await getAll('/api/v1/customers', {}, 5).catch(() => []) : [];
+    const nameOf = (r) => r.customer_name || customers.find((c) => c.id === r.customer_id)?.name || '—';
     put(clear(panel), h('h2', 'Recent invoices'), table([
       { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.id}` }, r.number || 'Draft') },
       { label: 'Date', render: (r) => fmtDate(r.invoice_date) },
-      { label: 'Customer', render: (r) => r.customer_name || r.customer?.name || '—' },
+      { label: 'Customer', render: nameOf },
       { label: 'Status', render: (r) => badge(r.status) },
       { label: 'Total', className: 'num', render: (r) => fmtPaise(r.grand_total_paise) },
     ], page.items || [], { empty: 'No invoices yet.' }));
@@ -98,7 +100,7 @@ async function paymentsPanel(panel) {
     put(clear(panel), h('h2', title),
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
-        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'open') },
+        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'View invoice') },
         { label: 'Method', render: (r) => String(r.method || '').replace('_', ' ') },
         { label: 'Reference', render: (r) => r.reference || '—' },
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },

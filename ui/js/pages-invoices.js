@@ -533,7 +533,7 @@ export async function renderInvoicePrint(main, { id }) {
         h('dt', 'Place of supply'), h('dd', stateName(customer?.state_code)),
         h('dt', 'Reverse charge'), h('dd', 'No'))),
     h('div.parties', party('Seller (branch)', branch, branch ? h('p', `Branch code: ${branch.code}`) : null), party('Buyer', customer)),
-    h('table.inv-lines',
+    h('div.inv-scroll', h('table.inv-lines',
       h('thead', h('tr', ['#', 'Description', 'HSN/SAC', 'Qty', 'Rate', 'Discount', 'Taxable value', 'GST %', ...(intra ? ['CGST', 'SGST'] : ['IGST']), 'Amount'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', (inv.lines || []).map((l, i) => {
         const info = lineInfo(l, items);
@@ -544,14 +544,14 @@ export async function renderInvoicePrint(main, { id }) {
           h('td.num', fmtPaise(l.taxable_paise, false)), h('td.num', fmtRate(info.rate)),
           intra ? [h('td.num', fmtPaise(l.cgst_paise, false)), h('td.num', fmtPaise(l.sgst_paise, false))] : h('td.num', fmtPaise(l.igst_paise, false)),
           h('td.num', fmtPaise(BigInt(l.taxable_paise || 0) + tax, false)));
-      }))),
+      })))),
     h('div.inv-bottom',
-      h('table.inv-tax',
+      h('div.inv-scroll', h('table.inv-tax',
         h('caption', 'Tax breakup'),
         h('thead', h('tr', ['HSN/SAC', 'GST %', 'Taxable value', ...(intra ? ['CGST', 'SGST'] : ['IGST']), 'Total tax'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', [...byRate.values()].map((r) => h('tr', h('td', r.hsn), h('td.num', fmtRate(r.rate)), h('td.num', fmtPaise(r.taxable, false)),
           intra ? [h('td.num', `${fmtRate(r.rate / 2)} · ${fmtPaise(r.cgst, false)}`), h('td.num', `${fmtRate(r.rate / 2)} · ${fmtPaise(r.sgst, false)}`)] : h('td.num', fmtPaise(r.igst, false)),
-          h('td.num', fmtPaise(r.cgst + r.sgst + r.igst, false)))))),
+          h('td.num', fmtPaise(r.cgst + r.sgst + r.igst, false))))))),
       h('dl.inv-totals',
         h('dt', 'Taxable value'), h('dd', fmtPaise(inv.taxable_total_paise)),
         intra ? [h('dt', 'CGST'), h('dd', fmtPaise(inv.cgst_total_paise)), h('dt', 'SGST'), h('dd', fmtPaise(inv.sgst_total_paise))]

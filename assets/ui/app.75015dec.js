@@ -1303,10 +1303,12 @@ async function recentInvoicesPanel(panel) {
   put(clear(panel), h('h2', 'Recent invoices'), loading());
   try {
     const page = await api('GET', '/api/v1/invoices', { query: { limit: 8 } });
+    const customers = session.can('sales.customers:read') ? await getAll('/api/v1/customers', {}, 5).catch(() => []) : [];
+    const nameOf = (r) => r.customer_name || customers.find((c) => c.id === r.customer_id)?.name || '—';
     put(clear(panel), h('h2', 'Recent invoices'), table([
       { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.id}` }, r.number || 'Draft') },
       { label: 'Date', render: (r) => fmtDate(r.invoice_date) },
-      { label: 'Customer', render: (r) => r.customer_name || r.customer?.name || '—' },
+      { label: 'Customer', render: nameOf },
       { label: 'Status', render: (r) => badge(r.status) },
       { label: 'Total', className: 'num', render: (r) => fmtPaise(r.grand_total_paise) },
     ], page.items || [], { empty: 'No invoices yet.' }));
@@ -1326,7 +1328,7 @@ async function paymentsPanel(panel) {
     put(clear(panel), h('h2', title),
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
-        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'open') },
+        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'View invoice') },
         { label: 'Method', render: (r) => String(r.method || '').replace('_', ' ') },
         { label: 'Reference', render: (r) => r.reference || '—' },
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },
@@ -2450,7 +2452,7 @@ async function renderInvoicePrint(main, { id }) {
         h('dt', 'Place of supply'), h('dd', stateName(customer?.state_code)),
         h('dt', 'Reverse charge'), h('dd', 'No'))),
     h('div.parties', party('Seller (branch)', branch, branch ? h('p', `Branch code: ${branch.code}`) : null), party('Buyer', customer)),
-    h('table.inv-lines',
+    h('div.inv-scroll', h('table.inv-lines',
       h('thead', h('tr', ['#', 'Description', 'HSN/SAC', 'Qty', 'Rate', 'Discount', 'Taxable value', 'GST %', ...(intra ? ['CGST', 'SGST'] : ['IGST']), 'Amount'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', (inv.lines || []).map((l, i) => {
         const info = lineInfo(l, items);
@@ -2461,14 +2463,14 @@ async function renderInvoicePrint(main, { id }) {
           h('td.num', fmtPaise(l.taxable_paise, false)), h('td.num', fmtRate(info.rate)),
           intra ? [h('td.num', fmtPaise(l.cgst_paise, false)), h('td.num', fmtPaise(l.sgst_paise, false))] : h('td.num', fmtPaise(l.igst_paise, false)),
           h('td.num', fmtPaise(BigInt(l.taxable_paise || 0) + tax, false)));
-      }))),
+      })))),
     h('div.inv-bottom',
-      h('table.inv-tax',
+      h('div.inv-scroll', h('table.inv-tax',
         h('caption', 'Tax breakup'),
         h('thead', h('tr', ['HSN/SAC', 'GST %', 'Taxable value', ...(intra ? ['CGST', 'SGST'] : ['IGST']), 'Total tax'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', [...byRate.values()].map((r) => h('tr', h('td', r.hsn), h('td.num', fmtRate(r.rate)), h('td.num', fmtPaise(r.taxable, false)),
           intra ? [h('td.num', `${fmtRate(r.rate / 2)} · ${fmtPaise(r.cgst, false)}`), h('td.num', `${fmtRate(r.rate / 2)} · ${fmtPaise(r.sgst, false)}`)] : h('td.num', fmtPaise(r.igst, false)),
-          h('td.num', fmtPaise(r.cgst + r.sgst + r.igst, false)))))),
+          h('td.num', fmtPaise(r.cgst + r.sgst + r.igst, false))))))),
       h('dl.inv-totals',
         h('dt', 'Taxable value'), h('dd', fmtPaise(inv.taxable_total_paise)),
         intra ? [h('dt', 'CGST'), h('dd', fmtPaise(inv.cgst_total_paise)), h('dt', 'SGST'), h('dd', fmtPaise(inv.sgst_total_paise))]
@@ -2505,8 +2507,8 @@ function renderAudit(main) {
   });
   put(main, pageHeader('Audit log', verify), result);
   const f = {
-    action: field({ name: 'action', label: 'Action', hint: 'e.g. employee.reveal, auth.login' }),
-    entity: field({ name: 'entity', label: 'Entity', hint: 'e.g. employee, invoice, user' }),
+    action: field({ name: 'action', label: 'Action', attrs: { placeholder: 'e.g. employee.reveal' } }),
+    entity: field({ name: 'entity', label: 'Entity', attrs: { placeholder: 'e.g. invoice' } }),
     entity_id: field({ name: 'entity_id', label: 'Entity id' }),
     actor_id: field({ name: 'actor_id', label: 'Actor (user id)' }),
     from: field({ name: 'from', label: 'From', type: 'date' }),
