@@ -8,6 +8,7 @@ use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
 use crate::auth::{limits::Limits, Auth};
+use crate::backup::{Replication, ReplicationProbe};
 use crate::config::{ConfigProblem, Settings};
 use crate::db::embedded::CONTROL_MIGRATIONS;
 use crate::db::Database;
@@ -22,7 +23,11 @@ pub struct Core {
     pub tenants: Arc<Tenants>,
     pub keys: Arc<KeyStore>,
     pub auth: Arc<Auth>,
+    pub replication: Option<Arc<Replication>>,
 }
+
+/// Managed state: the replication glue, when a replica URL is configured.
+pub struct ReplicationState(pub Option<Arc<Replication>>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -67,12 +72,19 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
         Arc::clone(&control),
         settings.password_max_age_days,
     ));
+    let replication = Replication::from_settings(&settings).map_err(|e| {
+        StartError::Config(vec![ConfigProblem {
+            variable: "BISMAN_REPLICA_URL".into(),
+            message: e,
+        }])
+    })?;
     Ok(Core {
         settings,
         control,
         tenants,
         keys,
         auth,
+        replication,
     })
 }
 
@@ -104,17 +116,38 @@ pub fn build(core: &Core) -> Rocket<Build> {
 
     let limits = Arc::clone(&core.auth.limits);
     let tenants_for_shutdown = Arc::clone(&core.tenants);
+    let repl_start = core.replication.clone();
+    let repl_stop = core.replication.clone();
+    let mut probes: Vec<Box<dyn ops::ReadinessProbe>> = Vec::new();
+    let mut gauges: Vec<Box<dyn ops::GaugeSource>> = Vec::new();
+    if let Some(r) = &core.replication {
+        probes.push(Box::new(ReplicationProbe(Arc::clone(r))));
+        gauges.push(Box::new(ReplicationProbe(Arc::clone(r))));
+    }
     rocket::custom(figment)
         .manage(s.clone())
         .manage(Arc::clone(&core.tenants))
         .manage(Arc::clone(&core.keys))
         .manage(Arc::clone(&core.auth))
         .manage(ops::StartedAt(Instant::now()))
-        .manage(ops::Probes(Vec::new()))
-        .manage(ops::GaugeSources(Vec::new()))
+        .manage(ops::Probes(probes))
+        .manage(ops::GaugeSources(gauges))
+        .manage(ReplicationState(core.replication.clone()))
         .attach(fairings::Edge::new(s))
         .attach(AdHoc::on_liftoff("background", move |_| {
             Box::pin(async move {
+                if let Some(r) = repl_start {
+                    if let Err(e) = r.start().await {
+                        tracing::error!(error = %e, "replication is not running");
+                    }
+                    rocket::tokio::spawn(async move {
+                        let mut tick = rocket::tokio::time::interval(Duration::from_secs(15));
+                        loop {
+                            tick.tick().await;
+                            r.refresh().await;
+                        }
+                    });
+                }
                 crate::service::notify_ready();
                 rocket::tokio::spawn(async move {
                     let mut tick = rocket::tokio::time::interval(Duration::from_secs(60));
@@ -127,6 +160,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
         }))
         .attach(AdHoc::on_shutdown("checkpoint", move |_| {
             Box::pin(async move {
+                if let Some(r) = repl_stop {
+                    r.shutdown().await;
+                }
                 let t = tenants_for_shutdown;
                 let n = rocket::tokio::task::spawn_blocking(move || t.checkpoint_all())
                     .await

