@@ -7,7 +7,8 @@
 # and more users (API), starts `bisman serve` on a free loopback port, runs
 # `node --test tests/ui/*.test.mjs`, and stops the server.
 #
-# Screenshots go to target/ui-screenshots/. UI_TEST_KEEP=1 keeps the data dir.
+# Screenshots go to target/ui-screenshots/. UI_TEST_KEEP=1 keeps the data dir;
+# UI_DOCS_SHOTS=1 also refreshes docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,9 +25,15 @@ fi
 
 scripts/ui-hash.sh --check
 
-cargo build --quiet
-TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=$TARGET_DIR/debug/bisman
+# `--all-targets` resolves features exactly as `cargo test --all-targets` does, so after
+# the test suite this is a no-op instead of a rebuild of half the dependency tree.
+# BISMAN_BIN=/path/to/bisman skips the build.
+if [[ -n "${BISMAN_BIN:-}" ]]; then
+  BIN=$BISMAN_BIN
+else
+  cargo build --quiet --locked --all-targets
+  BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/bisman
+fi
 
 DATA=$(mktemp -d /tmp/bisman-ui-test.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -2756,7 +2756,19 @@ session.on('passwordExpired', () => {
   if (s && !s.password_expired) { s.password_expired = true; go('#/password'); }
 });
 
+// A restored session (page reload) re-reads the user: roles may have changed meanwhile.
+function refreshMe() {
+  const s = session.get();
+  if (!s || s.scope !== 'tenant') return;
+  api('GET', '/api/v1/auth/me').then((me) => {
+    const before = JSON.stringify(session.get()?.user?.permissions || []);
+    session.setUser(me);
+    if (JSON.stringify(me.permissions || []) !== before) { shell = null; route(); }
+  }).catch(() => { /* a 401 already sent the user to sign in */ });
+}
+
 setRouter(route);
 window.addEventListener('hashchange', route);
 session.load();
 route();
+refreshMe();
