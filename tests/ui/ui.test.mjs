@@ -180,7 +180,7 @@ test('branches, customers and items are created through their forms', async (t) 
   await dlg.getByLabel('GSTIN (optional)').fill('27AAPFU0939F1ZV');
   await dlg.getByLabel('Address').fill('12 Marine Drive, Mumbai 400020');
   await dlg.getByRole('button', { name: 'Create branch' }).click();
-  await page.getByRole('cell', { name: 'MUM01' }).waitFor();
+  await page.getByRole('cell', { name: 'MUM01', exact: true }).waitFor();
   await shot(page, 'branches');
 
   await page.goto(`${BASE}/#/customers`);
@@ -191,7 +191,7 @@ test('branches, customers and items are created through their forms', async (t) 
   await dlg.getByLabel('Email', { exact: true }).fill('accounts@sharma.test');
   await dlg.getByLabel('Billing address').fill('4 Linking Road, Bandra, Mumbai 400050');
   await dlg.getByRole('button', { name: 'Create customer' }).click();
-  await page.getByRole('cell', { name: 'Sharma Textiles' }).waitFor();
+  await page.getByRole('cell', { name: 'Sharma Textiles', exact: true }).waitFor();
   await shot(page, 'customers');
 
   await page.goto(`${BASE}/#/items`);
@@ -204,7 +204,7 @@ test('branches, customers and items are created through their forms', async (t) 
     await dlg.getByLabel('Unit price (₹)').fill(price);
     await dlg.getByLabel('GST rate').selectOption({ label: rate });
     await dlg.getByRole('button', { name: 'Create item' }).click();
-    await page.getByRole('cell', { name: sku }).waitFor();
+    await page.getByRole('cell', { name: sku, exact: true }).waitFor();
   }
   await shot(page, 'items');
 });

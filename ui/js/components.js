@@ -154,7 +154,10 @@ export function applyProblem(form, e) {
   const box = form.querySelector('.form-error');
   const loose = [];
   let first = null;
-  const errors = e instanceof ApiError ? e.errors : [];
+  let errors = e instanceof ApiError ? e.errors : (e && e.errors) || [];
+  // A uniqueness conflict names its column, e.g. "… exists (items.sku)": show it on that field.
+  const m = e instanceof ApiError && e.status === 409 && !errors.length ? /\((\w+)\.(\w+)\)/.exec(e.problem.detail || '') : null;
+  if (m && findField(form, m[2])) errors = [{ field: m[2], code: 'conflict', message: 'already in use; choose another value' }];
   for (const fe of errors) {
     const input = fe.field ? findField(form, fe.field) : null;
     if (input) {

@@ -1,6 +1,6 @@
 // Dashboard: receivables by aging bucket, recent invoices, today's payments.
 
-import { h, put, svg, clear, fmtPaise, fmtDate, todayIso } from './util.js';
+import { h, put, svg, clear, fmtPaise, fmtDate, todayIso, methodName } from './util.js';
 import { api, session, getAll } from './api.js';
 import { pageHeader, problemBox, table, badge, loading } from './components.js';
 
@@ -60,7 +60,7 @@ async function receivablesPanel(panel) {
     put(clear(panel), 
       h('h2', 'Receivables by age'),
       h('p.big-number', h('span.big-label', 'Outstanding '), fmtPaise(data.totals ? outstandingOf(data.totals) : outstanding)),
-      agingChart(totals),
+      totals.some((t) => t > 0n) ? agingChart(totals) : null,
       table([
         { label: 'Customer', render: (r) => r.customer_name || r.name || r.customer?.name || r.customer_id },
         ...AGING_BUCKETS.map(([k, l]) => ({ label: l, className: 'num', render: (r) => fmtPaise(bucketAmount(r, k)) })),
@@ -101,7 +101,7 @@ async function paymentsPanel(panel) {
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
         { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'View invoice') },
-        { label: 'Method', render: (r) => String(r.method || '').replace('_', ' ') },
+        { label: 'Method', render: (r) => methodName(r.method) },
         { label: 'Reference', render: (r) => r.reference || '—' },
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },
       ], rows, { empty: 'No payments recorded today.' }));

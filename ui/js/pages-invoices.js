@@ -1,7 +1,7 @@
 // Invoices: list with filters, create/edit drafts with live GST totals computed like
 // the server, issue, cancel, payments (with an Idempotency-Key), documents, print view.
 
-import { h, put, clear, fmtPaise, fmtDate, fmtRate, todayIso, addDaysIso, newUuid, titleCase } from './util.js';
+import { h, put, clear, fmtPaise, fmtDate, fmtRate, todayIso, addDaysIso, newUuid, titleCase, methodName } from './util.js';
 import { api, session, getAll } from './api.js';
 import {
   pageHeader, pagedTable, announce, field, formErrorBox, clearErrors, validateForm, applyProblem,
@@ -381,7 +381,7 @@ export async function renderInvoice(main, { id }) {
   loadPayments(inv).then((pays) => {
     put(clear(paySection), h('h2', 'Payments'), table([
       { label: 'Received on', render: (p) => fmtDate(p.received_on) },
-      { label: 'Method', render: (p) => titleCase(p.method) },
+      { label: 'Method', render: (p) => methodName(p.method) },
       { label: 'Reference', render: (p) => p.reference || '—' },
       { label: 'Amount', className: 'num', render: (p) => fmtPaise(p.amount_paise) },
     ], pays, { empty: 'No payments yet.' }));

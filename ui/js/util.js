@@ -142,3 +142,6 @@ export function qs(params) {
   const s = u.toString();
   return s ? `?${s}` : '';
 }
+
+const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque' };
+export function methodName(m) { return METHOD_NAMES[m] || titleCase(m); }

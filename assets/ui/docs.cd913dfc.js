@@ -146,6 +146,9 @@ function qs(params) {
   return s ? `?${s}` : '';
 }
 
+const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque' };
+function methodName(m) { return METHOD_NAMES[m] || titleCase(m); }
+
 // ---- docs.js ----
 // The /api-docs viewer: renders /api-docs/openapi.json (paths, methods, summaries,
 // parameters, request and response schemas) with no external library.

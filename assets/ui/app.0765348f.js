@@ -146,6 +146,9 @@ function qs(params) {
   return s ? `?${s}` : '';
 }
 
+const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque' };
+function methodName(m) { return METHOD_NAMES[m] || titleCase(m); }
+
 // ---- money.js ----
 // Invoice arithmetic, exactly as the server does it: integer paise, quantities in
 // thousandths, every rounding half away from zero. BigInt throughout, so no float
@@ -805,7 +808,10 @@ function applyProblem(form, e) {
   const box = form.querySelector('.form-error');
   const loose = [];
   let first = null;
-  const errors = e instanceof ApiError ? e.errors : [];
+  let errors = e instanceof ApiError ? e.errors : (e && e.errors) || [];
+  // A uniqueness conflict names its column, e.g. "… exists (items.sku)": show it on that field.
+  const m = e instanceof ApiError && e.status === 409 && !errors.length ? /\((\w+)\.(\w+)\)/.exec(e.problem.detail || '') : null;
+  if (m && findField(form, m[2])) errors = [{ field: m[2], code: 'conflict', message: 'already in use; choose another value' }];
   for (const fe of errors) {
     const input = fe.field ? findField(form, fe.field) : null;
     if (input) {
@@ -1288,7 +1294,7 @@ async function receivablesPanel(panel) {
     put(clear(panel), 
       h('h2', 'Receivables by age'),
       h('p.big-number', h('span.big-label', 'Outstanding '), fmtPaise(data.totals ? outstandingOf(data.totals) : outstanding)),
-      agingChart(totals),
+      totals.some((t) => t > 0n) ? agingChart(totals) : null,
       table([
         { label: 'Customer', render: (r) => r.customer_name || r.name || r.customer?.name || r.customer_id },
         ...AGING_BUCKETS.map(([k, l]) => ({ label: l, className: 'num', render: (r) => fmtPaise(bucketAmount(r, k)) })),
@@ -1329,7 +1335,7 @@ async function paymentsPanel(panel) {
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
         { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'View invoice') },
-        { label: 'Method', render: (r) => String(r.method || '').replace('_', ' ') },
+        { label: 'Method', render: (r) => methodName(r.method) },
         { label: 'Reference', render: (r) => r.reference || '—' },
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },
       ], rows, { empty: 'No payments recorded today.' }));
@@ -2300,7 +2306,7 @@ async function renderInvoice(main, { id }) {
   loadPayments(inv).then((pays) => {
     put(clear(paySection), h('h2', 'Payments'), table([
       { label: 'Received on', render: (p) => fmtDate(p.received_on) },
-      { label: 'Method', render: (p) => titleCase(p.method) },
+      { label: 'Method', render: (p) => methodName(p.method) },
       { label: 'Reference', render: (p) => p.reference || '—' },
       { label: 'Amount', className: 'num', render: (p) => fmtPaise(p.amount_paise) },
     ], pays, { empty: 'No payments yet.' }));
