@@ -56,6 +56,12 @@ if grep -nE '^(import|export) ' "$TMP/app.js" "$TMP/docs.js" >&2; then
   echo "ui-hash: unsupported import/export form (keep imports on one line)" >&2; exit 1
 fi
 
+# Modules share one scope in the bundle: a top-level name declared twice would break it.
+for b in "$TMP/app.js" "$TMP/docs.js"; do
+  dups=$(grep -oE '^(async function|function|const|let|class) [A-Za-z_$][A-Za-z0-9_$]*' "$b" | awk '{print $NF}' | sort | uniq -d)
+  if [[ -n "$dups" ]]; then echo "ui-hash: top-level names declared twice in $(basename "$b"): $dups" >&2; exit 1; fi
+done
+
 h8() { sha256sum "$1" | cut -c1-8; }
 APP_JS="app.$(h8 "$TMP/app.js").js"
 APP_CSS="app.$(h8 "$TMP/app.css").css"

@@ -1821,26 +1821,26 @@ async function renderEmployeeForm(main, { id }) {
       return;
     }
     const body = {};
-    const put = (k, val) => {
+    const setField = (k, val) => {
       if (editing && JSON.stringify(val) === JSON.stringify(emp[k] ?? null)) return;
       body[k] = val;
     };
     const opt = (x) => (x === '' ? null : x);
-    put('employee_code', v.employee_code);
-    put('name', v.name);
-    put('email', opt(v.email));
-    put('phone', opt(v.phone));
-    put('branch_id', v.branch_id);
-    put('department', opt(v.department));
-    put('designation', opt(v.designation));
-    put('date_of_joining', v.date_of_joining);
-    if (v.monthly_salary_paise !== '') put('monthly_salary_paise', Number(parseRupees(v.monthly_salary_paise)));
+    setField('employee_code', v.employee_code);
+    setField('name', v.name);
+    setField('email', opt(v.email));
+    setField('phone', opt(v.phone));
+    setField('branch_id', v.branch_id);
+    setField('department', opt(v.department));
+    setField('designation', opt(v.designation));
+    setField('date_of_joining', v.date_of_joining);
+    if (v.monthly_salary_paise !== '') setField('monthly_salary_paise', Number(parseRupees(v.monthly_salary_paise)));
     if (v.pan) body.pan = v.pan.toUpperCase();
     if (v.aadhaar) body.aadhaar = v.aadhaar.replace(/ /g, '');
     if (v['bank_account.account_number']) {
       body.bank_account = { account_number: v['bank_account.account_number'], ifsc: v['bank_account.ifsc'].toUpperCase(), bank_name: v['bank_account.bank_name'] };
     }
-    if (editing) put('status', v.status);
+    if (editing) setField('status', v.status);
     try {
       const saved = await busy(submit, 'Saving…', () => (editing
         ? api('PATCH', `/api/v1/employees/${emp.id}`, { body, headers: { 'If-Match': `"${emp.version}"` } })
