@@ -372,6 +372,19 @@ test('users and the roles × permissions matrix', async () => {
   await page.goto(`${BASE}/#/users`);
   await heading(page, 'Users');
   await page.getByRole('cell', { name: STAFF.email, exact: true }).waitFor();
+  // The API's answer for a taken email lands on the email field.
+  await page.getByRole('button', { name: 'New user' }).click();
+  const dlg = page.getByRole('dialog');
+  await dlg.getByLabel('Email', { exact: true }).fill(STAFF.email);
+  await dlg.getByLabel('Name', { exact: true }).fill('Second Sita');
+  await dlg.getByLabel('Initial password').fill('Tamarind-Leaf#2026');
+  await dlg.getByLabel('Auditor').check();
+  await dlg.getByRole('button', { name: 'Create user' }).click();
+  await dlg.getByText('already in use; choose another value').waitFor();
+  assert.equal(await dlg.getByLabel('Email', { exact: true }).getAttribute('aria-invalid'), 'true');
+  await dlg.getByLabel('Email', { exact: true }).fill('auditor@acme.test');
+  await dlg.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('cell', { name: 'auditor@acme.test', exact: true }).waitFor();
   await shot(page, 'users');
   await page.goto(`${BASE}/#/roles`);
   await heading(page, 'Roles & permissions');
