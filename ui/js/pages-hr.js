@@ -190,7 +190,7 @@ export async function renderEmployeeForm(main, { id }) {
     monthly_salary_paise: field({ name: 'monthly_salary_paise', label: 'Monthly salary (₹)', value: emp ? paiseToInput(emp.monthly_salary_paise) : '', attrs: { inputmode: 'decimal' }, validate: (v) => (parseRupees(v) === undefined ? { message: 'enter an amount in rupees, e.g. 45000' } : null) }),
     pan: field({ name: 'pan', label: 'PAN', required: !editing, transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCDE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
     aadhaar: field({ name: 'aadhaar', label: 'Aadhaar', required: !editing, attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.aadhaar || '12 digits', maxlength: 14 }, hint: keep || '12 digits; the last is a check digit.', validate: rules.aadhaar }),
-    account: field({ name: 'bank_account.account_number', label: 'Bank account number', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.bank_account?.account_number || '9–18 digits' }, hint: editing ? 'To change bank details, enter the full account number again.' : '9 to 18 digits.', validate: rules.accountNumber }),
+    account: field({ name: 'bank_account.account_number', label: 'Bank account number', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.bank_account?.account_number || '9–18 digits' }, hint: editing ? 'Leave blank to keep the current number.' : '9 to 18 digits.', validate: rules.accountNumber }),
     ifsc: field({ name: 'bank_account.ifsc', label: 'IFSC', transform: 'upper', value: emp?.bank_account?.ifsc, attrs: { maxlength: 11 }, validate: rules.ifsc }),
     bank_name: field({ name: 'bank_account.bank_name', label: 'Bank name', value: emp?.bank_account?.bank_name }),
     status: editing ? field({ name: 'status', label: 'Status', type: 'select', value: emp.status, options: [['active', 'Active'], ['exited', 'Exited']] }) : null,
@@ -207,7 +207,7 @@ export async function renderEmployeeForm(main, { id }) {
     clearErrors(form);
     if (!validateForm(form)) return;
     const v = values(form);
-    if (v['bank_account.account_number'] && !v['bank_account.ifsc']) {
+    if (!editing && v['bank_account.account_number'] && !v['bank_account.ifsc']) {
       applyProblem(form, { errors: [{ field: 'bank_account.ifsc', message: 'IFSC is required with an account number' }] });
       return;
     }
@@ -228,9 +228,12 @@ export async function renderEmployeeForm(main, { id }) {
     if (v.monthly_salary_paise !== '') setField('monthly_salary_paise', Number(parseRupees(v.monthly_salary_paise)));
     if (v.pan) body.pan = v.pan.toUpperCase();
     if (v.aadhaar) body.aadhaar = v.aadhaar.replace(/ /g, '');
-    if (v['bank_account.account_number']) {
-      body.bank_account = { account_number: v['bank_account.account_number'], ifsc: v['bank_account.ifsc'].toUpperCase(), bank_name: v['bank_account.bank_name'] };
-    }
+    // On PATCH the server merges bank_account field by field, so the number can stay unsent.
+    const bank = {};
+    if (v['bank_account.account_number']) bank.account_number = v['bank_account.account_number'];
+    if (v['bank_account.ifsc'] && (!editing || v['bank_account.ifsc'].toUpperCase() !== emp.bank_account?.ifsc)) bank.ifsc = v['bank_account.ifsc'].toUpperCase();
+    if (v['bank_account.bank_name'] !== (editing ? (emp.bank_account?.bank_name || '') : '')) bank.bank_name = v['bank_account.bank_name'] || null;
+    if (Object.keys(bank).length) body.bank_account = bank;
     if (editing) setField('status', v.status);
     try {
       const saved = await busy(submit, 'Saving…', () => (editing
