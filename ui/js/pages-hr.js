@@ -186,10 +186,10 @@ export async function renderEmployeeForm(main, { id }) {
     branch_id: field({ name: 'branch_id', label: 'Branch', type: 'select', required: true, value: emp?.branch_id, options: [['', 'Choose a branch'], ...branches.map((b) => [b.id, `${b.code} · ${b.name}`])], validate: need('branch') }),
     department: field({ name: 'department', label: 'Department', value: emp?.department }),
     designation: field({ name: 'designation', label: 'Designation', value: emp?.designation }),
-    date_of_joining: field({ name: 'date_of_joining', label: 'Date of joining', type: 'date', required: true, value: emp?.date_of_joining, validate: need('date of joining') }),
+    date_of_joining: field({ name: 'date_of_joining', label: 'Date of joining', type: 'date', value: emp?.date_of_joining }),
     monthly_salary_paise: field({ name: 'monthly_salary_paise', label: 'Monthly salary (₹)', value: emp ? paiseToInput(emp.monthly_salary_paise) : '', attrs: { inputmode: 'decimal' }, validate: (v) => (parseRupees(v) === undefined ? { message: 'enter an amount in rupees, e.g. 45000' } : null) }),
-    pan: field({ name: 'pan', label: 'PAN', required: !editing, transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCDE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
-    aadhaar: field({ name: 'aadhaar', label: 'Aadhaar', required: !editing, attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.aadhaar || '12 digits', maxlength: 14 }, hint: keep || '12 digits; the last is a check digit.', validate: rules.aadhaar }),
+    pan: field({ name: 'pan', label: 'PAN', transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCDE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
+    aadhaar: field({ name: 'aadhaar', label: 'Aadhaar', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.aadhaar || '12 digits', maxlength: 14 }, hint: keep || '12 digits; the last is a check digit.', validate: rules.aadhaar }),
     account: field({ name: 'bank_account.account_number', label: 'Bank account number', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.bank_account?.account_number || '9–18 digits' }, hint: editing ? 'Leave blank to keep the current number.' : '9 to 18 digits.', validate: rules.accountNumber }),
     ifsc: field({ name: 'bank_account.ifsc', label: 'IFSC', transform: 'upper', value: emp?.bank_account?.ifsc, attrs: { maxlength: 11 }, validate: rules.ifsc }),
     bank_name: field({ name: 'bank_account.bank_name', label: 'Bank name', value: emp?.bank_account?.bank_name }),
@@ -222,9 +222,9 @@ export async function renderEmployeeForm(main, { id }) {
     setField('email', opt(v.email));
     setField('phone', opt(v.phone));
     setField('branch_id', v.branch_id);
-    setField('department', opt(v.department));
-    setField('designation', opt(v.designation));
-    setField('date_of_joining', v.date_of_joining);
+    setField('department', v.department);
+    setField('designation', v.designation);
+    setField('date_of_joining', opt(v.date_of_joining));
     if (v.monthly_salary_paise !== '') setField('monthly_salary_paise', Number(parseRupees(v.monthly_salary_paise)));
     if (v.pan) body.pan = v.pan.toUpperCase();
     if (v.aadhaar) body.aadhaar = v.aadhaar.replace(/ /g, '');
