@@ -5,7 +5,15 @@ import { h, put, clear, uid } from './util.js';
 import { ApiError } from './api.js';
 
 // ---- messages ----------------------------------------------------------------
+// Clears a visible message left over from an earlier page (route changes call this);
+// one announced just before the navigation (e.g. "Invoice created") stays.
+export function clearStaleFlash(maxAgeMs = 1500) {
+  const box = document.getElementById('flash');
+  if (box && Date.now() - (announce.at || 0) > maxAgeMs) { clear(box); box.className = 'flash'; }
+}
+
 export function announce(text, tone = 'info') {
+  announce.at = Date.now();
   const region = document.getElementById(tone === 'error' ? 'msg-alert' : 'msg-status');
   const box = document.getElementById('flash');
   if (region) {

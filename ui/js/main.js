@@ -2,7 +2,7 @@
 
 import { h, put, clear, parseHash } from './util.js';
 import { api, session } from './api.js';
-import { announce } from './components.js';
+import { announce, clearStaleFlash } from './components.js';
 import { setRouter, go } from './router.js';
 import { renderLogin, renderPassword } from './pages-auth.js';
 import { renderDashboard } from './pages-dashboard.js';
@@ -114,6 +114,7 @@ let renderSeq = 0;
 async function route() {
   const { path, query } = parseHash(location.hash);
   document.querySelectorAll('dialog[open]').forEach((d) => d.close());
+  clearStaleFlash();
   const s = session.get();
   if (!s) {
     shell = null;

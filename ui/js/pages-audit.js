@@ -1,10 +1,17 @@
 // The audit trail: filters, paged events with their changes, and chain verification.
 
 import { h, put, clear, fmtInstant } from './util.js';
-import { api } from './api.js';
+import { api, session, getAll } from './api.js';
 import { pageHeader, pagedTable, field, busy, errorText } from './components.js';
 
-export function renderAudit(main) {
+export async function renderAudit(main) {
+  // Actor ids are user ids: show the email where the viewer may list users.
+  const users = session.can('iam.users:read') ? await getAll('/api/v1/users', {}, 10).catch(() => []) : [];
+  const actorName = (id) => {
+    if (!id) return 'anonymous';
+    const u = users.find((x) => x.id === id);
+    return u ? u.email : id;
+  };
   const verify = h('button.btn.btn-primary', { type: 'button' }, 'Verify chain');
   const result = h('div.verify-result', { role: 'status', 'aria-live': 'polite' });
   verify.addEventListener('click', async () => {
@@ -44,7 +51,7 @@ export function renderAudit(main) {
       { label: 'When', render: (e) => fmtInstant(e.at) },
       { label: 'Action', render: (e) => h('code', e.action) },
       { label: 'Entity', render: (e) => [e.entity || '—', e.entity_id ? h('span.muted.small.block', e.entity_id) : null] },
-      { label: 'Actor', render: (e) => h('span.small', e.actor_id || 'anonymous') },
+      { label: 'Actor', render: (e) => h('span.small', { title: e.actor_id || '' }, actorName(e.actor_id)) },
       { label: 'IP', render: (e) => e.ip || '—' },
       { label: 'Changes', render: (e) => {
         const text = e.changes && Object.keys(e.changes).length ? JSON.stringify(e.changes, null, 2) : '';

@@ -97,7 +97,7 @@ export async function renderInvoiceForm(main, { id }) {
     customer: field({ name: 'customer_id', label: 'Customer (buyer)', type: 'select', required: true, value: inv?.customer_id, options: [['', 'Choose a customer'], ...customers.map((c) => [c.id, `${c.name}${c.gstin ? ` · ${c.gstin}` : ''} (${c.state_code})`])], validate: need('customer') }),
     date: field({ name: 'invoice_date', label: 'Invoice date', type: 'date', required: true, value: inv?.invoice_date || today, validate: need('invoice date') }),
     due: field({ name: 'due_date', label: 'Due date', type: 'date', required: true, value: inv?.due_date || addDaysIso(today, 30), validate: (v) => (!v ? { message: 'due date is required' } : (v < f.date.input.value ? { message: 'due date cannot be before the invoice date' } : null)) }),
-    notes: field({ name: 'notes', label: 'Notes', type: 'textarea', value: inv?.notes, wide: true }),
+    notes: field({ name: 'notes', label: 'Notes', type: 'textarea', value: inv?.notes, rows: 5 }),
   };
   const supply = h('p.supply', { 'aria-live': 'polite' });
   const linesBody = h('tbody');

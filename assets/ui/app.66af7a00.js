@@ -659,7 +659,15 @@ function rerender() { routerFn(); }
 
 
 // ---- messages ----------------------------------------------------------------
+// Clears a visible message left over from an earlier page (route changes call this);
+// one announced just before the navigation (e.g. "Invoice created") stays.
+function clearStaleFlash(maxAgeMs = 1500) {
+  const box = document.getElementById('flash');
+  if (box && Date.now() - (announce.at || 0) > maxAgeMs) { clear(box); box.className = 'flash'; }
+}
+
 function announce(text, tone = 'info') {
+  announce.at = Date.now();
   const region = document.getElementById(tone === 'error' ? 'msg-alert' : 'msg-status');
   const box = document.getElementById('flash');
   if (region) {
@@ -2025,7 +2033,7 @@ async function renderInvoiceForm(main, { id }) {
     customer: field({ name: 'customer_id', label: 'Customer (buyer)', type: 'select', required: true, value: inv?.customer_id, options: [['', 'Choose a customer'], ...customers.map((c) => [c.id, `${c.name}${c.gstin ? ` · ${c.gstin}` : ''} (${c.state_code})`])], validate: need('customer') }),
     date: field({ name: 'invoice_date', label: 'Invoice date', type: 'date', required: true, value: inv?.invoice_date || today, validate: need('invoice date') }),
     due: field({ name: 'due_date', label: 'Due date', type: 'date', required: true, value: inv?.due_date || addDaysIso(today, 30), validate: (v) => (!v ? { message: 'due date is required' } : (v < f.date.input.value ? { message: 'due date cannot be before the invoice date' } : null)) }),
-    notes: field({ name: 'notes', label: 'Notes', type: 'textarea', value: inv?.notes, wide: true }),
+    notes: field({ name: 'notes', label: 'Notes', type: 'textarea', value: inv?.notes, rows: 5 }),
   };
   const supply = h('p.supply', { 'aria-live': 'polite' });
   const linesBody = h('tbody');
@@ -2498,7 +2506,14 @@ async function renderInvoicePrint(main, { id }) {
 // The audit trail: filters, paged events with their changes, and chain verification.
 
 
-function renderAudit(main) {
+async function renderAudit(main) {
+  // Actor ids are user ids: show the email where the viewer may list users.
+  const users = session.can('iam.users:read') ? await getAll('/api/v1/users', {}, 10).catch(() => []) : [];
+  const actorName = (id) => {
+    if (!id) return 'anonymous';
+    const u = users.find((x) => x.id === id);
+    return u ? u.email : id;
+  };
   const verify = h('button.btn.btn-primary', { type: 'button' }, 'Verify chain');
   const result = h('div.verify-result', { role: 'status', 'aria-live': 'polite' });
   verify.addEventListener('click', async () => {
@@ -2538,7 +2553,7 @@ function renderAudit(main) {
       { label: 'When', render: (e) => fmtInstant(e.at) },
       { label: 'Action', render: (e) => h('code', e.action) },
       { label: 'Entity', render: (e) => [e.entity || '—', e.entity_id ? h('span.muted.small.block', e.entity_id) : null] },
-      { label: 'Actor', render: (e) => h('span.small', e.actor_id || 'anonymous') },
+      { label: 'Actor', render: (e) => h('span.small', { title: e.actor_id || '' }, actorName(e.actor_id)) },
       { label: 'IP', render: (e) => e.ip || '—' },
       { label: 'Changes', render: (e) => {
         const text = e.changes && Object.keys(e.changes).length ? JSON.stringify(e.changes, null, 2) : '';
@@ -2717,6 +2732,7 @@ let renderSeq = 0;
 async function route() {
   const { path, query } = parseHash(location.hash);
   document.querySelectorAll('dialog[open]').forEach((d) => d.close());
+  clearStaleFlash();
   const s = session.get();
   if (!s) {
     shell = null;
