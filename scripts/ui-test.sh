@@ -72,6 +72,10 @@ set +e
 node --test --test-concurrency=1 tests/ui/*.test.mjs
 STATUS=$?
 set -e
+# README screenshots: quantised to 256 colours when pngquant is there (about 3× smaller).
+if [[ "${UI_DOCS_SHOTS:-0}" == 1 ]] && command -v pngquant >/dev/null; then
+  pngquant --force --skip-if-larger --strip --ext .png 256 docs/screenshots/*.png || true
+fi
 if [[ $STATUS -ne 0 ]]; then
   echo "ui-test: server log tail:" >&2
   tail -n 30 "$DATA/server.log" >&2 || true

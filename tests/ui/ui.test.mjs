@@ -121,7 +121,7 @@ test('sign-in page, wrong password problem, then the dashboard', async () => {
   assert.ok(stored.session && stored.session.includes('access_token'), 'tokens are in sessionStorage');
   assert.ok(!stored.local.includes('token'), 'no token in localStorage');
   await page.waitForLoadState('networkidle');
-  await shot(page, 'dashboard', { docs: true });
+  await shot(page, 'dashboard-empty');
   // Keyboard: the first Tab stop is the skip link, and it moves focus to the content.
   await page.evaluate(() => { document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute('tabindex'); });
   await page.keyboard.press('Tab');
@@ -196,11 +196,12 @@ test('branches, customers and items are created through their forms', async (t) 
 
   await page.goto(`${BASE}/#/items`);
   await heading(page, 'Items');
-  for (const [sku, name, hsn, price, rate] of [['CTN-01', 'Cotton fabric (metre)', '5208', '1250.50', '18%'], ['BTN-05', 'Buttons (box)', '9606', '99.99', '5%']]) {
+  for (const [sku, name, hsn, unit, price, rate] of [['CTN-01', 'Cotton fabric', '5208', 'MTR', '1250.50', '18%'], ['BTN-05', 'Buttons (box of 100)', '9606', 'BOX', '99.99', '5%']]) {
     await page.getByRole('button', { name: 'New item' }).click();
     await dlg.getByLabel('SKU', { exact: true }).fill(sku);
     await dlg.getByLabel('Name', { exact: true }).fill(name);
     await dlg.getByLabel('HSN/SAC code').fill(hsn);
+    await dlg.getByLabel('Unit', { exact: true }).fill(unit);
     await dlg.getByLabel('Unit price (₹)').fill(price);
     await dlg.getByLabel('GST rate').selectOption({ label: rate });
     await dlg.getByRole('button', { name: 'Create item' }).click();
@@ -230,7 +231,7 @@ test('create an employee and see the masked PAN; inline Aadhaar check', async (t
   await page.getByLabel('Bank account number').fill('123456789012');
   await page.getByLabel('IFSC').fill('hdfc0001234');
   await page.getByLabel('Bank name').fill('HDFC Bank');
-  await shot(page, 'employee-form', { docs: true });
+  await shot(page, 'employee-form');
   await page.getByRole('button', { name: 'Create employee' }).click();
   await heading(page, 'Priya Raman');
   const pan = page.locator('[data-sensitive="pan"]');
@@ -248,7 +249,7 @@ test('owner reveals the PAN; staff has no Reveal button and the API refuses', as
   await page.getByRole('button', { name: 'Reveal' }).click();
   await page.locator('[data-sensitive="pan"]', { hasText: 'ABCDE1234F' }).waitFor();
   assert.equal(await page.locator('[data-sensitive="aadhaar"]').textContent(), '234123412346');
-  await shot(page, 'employee-revealed');
+  await shot(page, 'employee-revealed', { docs: true });
 
   const staff = await newPage();
   state.staff = staff;
@@ -317,7 +318,7 @@ test('invoice with two lines: live totals, issue, partial and full payment → p
   await dlg.getByRole('button', { name: 'Record payment' }).click();
   await page.locator('.page-head + .detail-grid').getByText('paid', { exact: true }).waitFor();
   assert.equal(await page.getByTestId('balance').textContent(), '₹0.00');
-  await shot(page, 'invoice', { docs: true, fullPage: true });
+  await shot(page, 'invoice', { fullPage: true });
 });
 
 test('print view: tax invoice with the amount in words', async (t) => {
@@ -367,6 +368,28 @@ test('a missing permission hides the action and the API still refuses it', async
   await shot(staff, 'staff-invoice');
 });
 
+test('dashboard: receivables by age, recent invoices, payments', async (t) => {
+  if (needs(t, 'branches', 'sales')) return;
+  const page = state.owner;
+  const customers = await apiAs(page, 'GET', '/api/v1/customers');
+  const items = await apiAs(page, 'GET', '/api/v1/items');
+  const branches = await apiAs(page, 'GET', '/api/v1/branches');
+  const old = await apiAs(page, 'POST', '/api/v1/invoices', {
+    branch_id: branches.body.items[0].id, customer_id: customers.body.items[0].id,
+    invoice_date: '2025-01-01', due_date: '2025-01-31', lines: [{ item_id: items.body.items[0].id, quantity: 4 }],
+  });
+  assert.equal(old.status, 201, JSON.stringify(old.body));
+  assert.equal((await apiAs(page, 'POST', `/api/v1/invoices/${old.body.id}/issue`)).status, 200);
+  await page.goto(`${BASE}/#/`);
+  await heading(page, 'Dashboard');
+  const panel = page.getByRole('region', { name: 'Receivables by age' });
+  await panel.getByRole('img', { name: 'Receivables by aging bucket' }).waitFor();
+  await panel.getByRole('cell', { name: 'Sharma Textiles', exact: true }).waitFor();
+  await page.getByRole('region', { name: 'Recent invoices' }).getByRole('link', { name: /MUM01\/2024-25\/\d{6}/ }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await shot(page, 'dashboard', { docs: true });
+});
+
 test('users and the roles × permissions matrix', async () => {
   const page = state.owner;
   await page.goto(`${BASE}/#/users`);
@@ -406,7 +429,7 @@ test('audit log and chain verification', async (t) => {
   await page.getByRole('cell', { name: 'employee.reveal' }).first().waitFor();
   await page.getByRole('button', { name: 'Verify chain' }).click();
   await page.getByText('Chain intact.').waitFor();
-  await shot(page, 'audit', { docs: true });
+  await shot(page, 'audit');
 });
 
 test('session: silent refresh after the access token stops working', async () => {
@@ -443,7 +466,7 @@ test('system administrator: tenants list, create, suspend, resume', async () => 
   await page.getByRole('button', { name: 'Suspend globex' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Suspend' }).click();
   await page.getByRole('button', { name: 'Resume globex' }).waitFor();
-  await shot(page, 'system-tenants', { docs: true });
+  await shot(page, 'system-tenants');
   await page.getByRole('button', { name: 'Resume globex' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
   await page.getByRole('button', { name: 'Suspend globex' }).waitFor();

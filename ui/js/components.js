@@ -5,14 +5,18 @@ import { h, put, clear, uid } from './util.js';
 import { ApiError } from './api.js';
 
 // ---- messages ----------------------------------------------------------------
-// Clears a visible message left over from an earlier page (route changes call this);
-// one announced just before the navigation (e.g. "Invoice created") stays.
-export function clearStaleFlash(maxAgeMs = 1500) {
+// Route changes call this: a message announced just before a page change (e.g.
+// "Invoice created" right before going to the invoice) survives that one change;
+// anything else is cleared.
+export function clearStaleFlash() {
   const box = document.getElementById('flash');
-  if (box && Date.now() - (announce.at || 0) > maxAgeMs) { clear(box); box.className = 'flash'; }
+  const keep = announce.fresh && Date.now() - announce.at < 1000;
+  if (box && !keep) { clear(box); box.className = 'flash'; }
+  announce.fresh = false;
 }
 
 export function announce(text, tone = 'info') {
+  announce.fresh = true;
   announce.at = Date.now();
   const region = document.getElementById(tone === 'error' ? 'msg-alert' : 'msg-status');
   const box = document.getElementById('flash');
