@@ -84,6 +84,8 @@ async function probeApi() {
   has.employees = await ok('/api/v1/employees');
   has.sales = (await ok('/api/v1/customers')) && (await ok('/api/v1/invoices'));
   has.audit = await ok('/api/v1/audit');
+  const spec = await (await fetch(`${BASE}/api-docs/openapi.json`)).json();
+  has.files = Object.keys(spec.paths || {}).some((p) => p.startsWith('/api/v1/files'));
 }
 
 function needs(t, ...parts) {
@@ -262,6 +264,26 @@ test('owner reveals the PAN; staff has no Reveal button and the API refuses', as
   const id = state.employeeUrl.split('/').pop();
   const res = await apiAs(staff, 'GET', `/api/v1/employees/${id}?reveal=true`);
   assert.equal(res.status, 403);
+});
+
+test('employee documents: upload and download', async (t) => {
+  if (needs(t, 'branches', 'employees', 'files')) return;
+  const page = state.owner;
+  await page.goto(state.employeeUrl);
+  await heading(page, 'Priya Raman');
+  // A 1×1 PNG.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await page.getByLabel('Attach a document').setInputFiles({ name: 'photo-id.png', mimeType: 'image/png', buffer: png });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.getByRole('cell', { name: 'photo-id.png', exact: true }).waitFor();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download photo-id.png' }).click()]);
+  const saved = path.join(SHOTS, 'downloaded.png');
+  await dl.saveAs(saved);
+  assert.deepEqual(fs.readFileSync(saved), png);
+  // Content, not the name, decides the type: text named .pdf is refused next to the field.
+  await page.getByLabel('Attach a document').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('just text') });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.locator('.upload-form .form-error:not([hidden]), .upload-form .field-error:not([hidden])').first().waitFor();
 });
 
 // Hand-computed: line 1: 2.5 × ₹1,250.50 = ₹3,126.25 taxable, CGST = SGST = round(31262.5 × 9%) = ₹281.36;
