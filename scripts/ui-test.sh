@@ -19,7 +19,7 @@ if [[ ! -x /usr/bin/chromium ]]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
-if [[ ! -d tests/ui/node_modules/playwright-core ]]; then
+if [[ ! -d tests/ui/node_modules/playwright-core || ! -d tests/ui/node_modules/axe-core ]]; then
   (cd tests/ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
