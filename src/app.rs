@@ -134,7 +134,14 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .manage(ops::GaugeSources(gauges))
         .manage(ReplicationState(core.replication.clone()))
         .attach(fairings::Edge::new(s))
-        .attach(AdHoc::on_liftoff("background", move |_| {
+        .attach(AdHoc::on_liftoff("background", move |rocket| {
+            // Printed only now: the listener is bound, so a client may connect at once.
+            let cfg = rocket.config();
+            tracing::info!(address = %cfg.address, port = cfg.port, "bisman listening");
+            println!(
+                "BISMAN ERP listening on http://{}:{}/",
+                cfg.address, cfg.port
+            );
             Box::pin(async move {
                 if let Some(r) = repl_start {
                     if let Err(e) = r.start().await {

@@ -547,14 +547,11 @@ fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {
         crate::demo::ensure(&core)?;
     }
     let rocket = app::build(&core);
-    let bind = core.settings.bind;
     let result = runtime.block_on(async move {
         let ignited = rocket
             .ignite()
             .await
             .map_err(|e| Failure(format!("cannot start: {e}")))?;
-        tracing::info!(bind = %bind, "bisman listening");
-        println!("BISMAN ERP listening on http://{bind}/");
         ignited
             .launch()
             .await

@@ -2,6 +2,8 @@
 //! free loopback port, and talks HTTP to it. Nothing is shared between tests.
 #![allow(dead_code)]
 
+pub mod s3;
+
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::thread::JoinHandle;

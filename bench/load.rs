@@ -1,0 +1,310 @@
+//! Load harness: drives the real release binary over loopback with a bounded workload and
+//! prints throughput and p50/p95/p99 per operation, plus the server's peak RSS and open
+//! file descriptors.
+//!
+//!     cargo bench --bench load -- tenants [N_TENANTS] [REQUESTS]   # many tenants, ≤ 64 open
+//!     cargo bench --bench load -- auth                             # login and /auth/me
+//!
+//! Results go to stdout as a Markdown table; docs/benchmarks.md records them with the machine.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bisman::audit::Actor;
+use bisman::modules::system::{model::CreateTenant, service as system};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "Kesar-Mango#2026";
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(dir: &Path, extra: &[(&str, &str)]) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("port");
+        let started = Instant::now();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bisman"));
+        cmd.env_clear()
+            .env("BISMAN_DATA_DIR", dir)
+            .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+            .env("BISMAN_LOG", "warn")
+            .env("BISMAN_RATE_LOGIN", "1000000/60s")
+            .env("BISMAN_RATE_AUTH", "1000000/60s")
+            .env("BISMAN_RATE_API_USER", "1000000/60s")
+            .env("BISMAN_RATE_API_TENANT", "1000000/60s");
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn server");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        for l in lines.by_ref() {
+            if l.map(|l| l.contains("listening")).unwrap_or(false) {
+                break;
+            }
+        }
+        std::thread::spawn(move || for _ in lines {});
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::blocking::Client::new();
+        while client.get(format!("{base}/health")).send().is_err() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        println!(
+            "server ready in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        Server { child, base }
+    }
+
+    fn proc_status(&self, key: &str) -> u64 {
+        let s = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        s.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn open_fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Default)]
+struct Stats {
+    samples: Vec<Duration>,
+    errors: usize,
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, stats: &Stats, wall: Duration) {
+    let mut s = stats.samples.clone();
+    s.sort();
+    println!(
+        "| {name} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
+        s.len(),
+        s.len() as f64 / wall.as_secs_f64(),
+        pct(&s, 0.50),
+        pct(&s, 0.95),
+        pct(&s, 0.99),
+        stats.errors
+    );
+}
+
+fn header() {
+    println!("| operation | requests | req/s | p50 ms | p95 ms | p99 ms | errors |");
+    println!("|---|---|---|---|---|---|---|");
+}
+
+/// Runs `total` calls of `op` over `concurrency` threads.
+fn drive(
+    concurrency: usize,
+    total: usize,
+    op: impl Fn(usize, &reqwest::blocking::Client) -> bool + Send + Sync + 'static,
+) -> (Stats, Duration) {
+    let op = Arc::new(op);
+    let next = Arc::new(AtomicUsize::new(0));
+    let stats = Arc::new(Mutex::new(Stats::default()));
+    let started = Instant::now();
+    let mut threads = Vec::new();
+    for _ in 0..concurrency {
+        let (op, next, stats) = (Arc::clone(&op), Arc::clone(&next), Arc::clone(&stats));
+        threads.push(std::thread::spawn(move || {
+            let client = reqwest::blocking::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("client");
+            let mut local = Stats::default();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let t = Instant::now();
+                if op(i, &client) {
+                    local.samples.push(t.elapsed());
+                } else {
+                    local.errors += 1;
+                }
+            }
+            if let Ok(mut s) = stats.lock() {
+                s.samples.extend(local.samples);
+                s.errors += local.errors;
+            }
+        }));
+    }
+    for t in threads {
+        let _ = t.join();
+    }
+    let wall = started.elapsed();
+    let stats = Arc::try_unwrap(stats)
+        .ok()
+        .and_then(|m| m.into_inner().ok())
+        .unwrap_or_default();
+    (stats, wall)
+}
+
+fn provision(dir: &Path, n: usize) -> Vec<String> {
+    let core = bisman::app::open_core(bisman::config::Settings::for_data_dir(dir))
+        .unwrap_or_else(|e| panic!("core: {e}"));
+    let started = Instant::now();
+    let slugs: Vec<String> = (0..n).map(|i| format!("t{i:05}")).collect();
+    for s in &slugs {
+        let req = CreateTenant {
+            slug: s.clone(),
+            name: s.clone(),
+            owner_email: format!("owner@{s}.in"),
+            owner_password: Some(PASSWORD.into()),
+        };
+        system::provision_tenant(&core.tenants, &core.keys, &req, &Actor::system(None))
+            .unwrap_or_else(|e| panic!("provision {s}: {e:?}"));
+    }
+    println!(
+        "provisioned {n} tenants in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    core.tenants.checkpoint_all();
+    slugs
+}
+
+fn login(client: &reqwest::blocking::Client, base: &str, slug: &str) -> Option<String> {
+    let v: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"tenant": slug, "email": format!("owner@{slug}.in"), "password": PASSWORD}))
+        .send()
+        .ok()?
+        .json()
+        .ok()?;
+    v["access_token"].as_str().map(str::to_string)
+}
+
+fn tenants_scenario(n: usize, requests: usize) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let slugs = provision(dir.path(), n);
+    let server = Server::start(dir.path(), &[]);
+    println!(
+        "idle RSS {} kB, open fds {}",
+        server.proc_status("VmRSS:"),
+        server.open_fds()
+    );
+    let base = server.base.clone();
+    let tokens: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(vec![String::new(); n]));
+    {
+        let (tokens, base, slugs) = (Arc::clone(&tokens), base.clone(), slugs.clone());
+        let (stats, wall) = drive(8, n, move |i, c| match login(c, &base, &slugs[i]) {
+            Some(t) => {
+                if let Ok(mut v) = tokens.lock() {
+                    v[i] = t;
+                }
+                true
+            }
+            None => false,
+        });
+        header();
+        report(&format!("login, {n} tenants"), &stats, wall);
+    }
+    let tokens = Arc::new(tokens.lock().map(|v| v.clone()).unwrap_or_default());
+    // Spread requests over all tenants in a scrambled order, 64 in flight at most.
+    let b2 = base.clone();
+    let (stats, wall) = drive(64, requests, move |i, c| {
+        let t = (i.wrapping_mul(7919)) % tokens.len();
+        c.get(format!("{b2}/api/v1/auth/me"))
+            .bearer_auth(&tokens[t])
+            .send()
+            .is_ok_and(|r| r.status() == 200)
+    });
+    report(
+        &format!("GET /auth/me over {n} tenants, 64 concurrent"),
+        &stats,
+        wall,
+    );
+    println!();
+    println!(
+        "peak RSS {} kB, RSS now {} kB, open fds {}",
+        server.proc_status("VmHWM:"),
+        server.proc_status("VmRSS:"),
+        server.open_fds()
+    );
+}
+
+fn auth_scenario() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let slugs = provision(dir.path(), 1);
+    let server = Server::start(dir.path(), &[]);
+    let base = server.base.clone();
+    header();
+    let (b, s) = (base.clone(), slugs[0].clone());
+    let (stats, wall) = drive(2, 200, move |_, c| login(c, &b, &s).is_some());
+    report("login (argon2id m=19MiB t=2), 2 concurrent", &stats, wall);
+    let token = login(&reqwest::blocking::Client::new(), &base, &slugs[0]).expect("token");
+    let b = base.clone();
+    let (stats, wall) = drive(32, 20_000, move |_, c| {
+        c.get(format!("{b}/api/v1/auth/me"))
+            .bearer_auth(&token)
+            .send()
+            .is_ok_and(|r| r.status() == 200)
+    });
+    report("GET /auth/me, 32 concurrent", &stats, wall);
+    println!();
+    println!("peak RSS {} kB", server.proc_status("VmHWM:"));
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let num = |i: usize, d: usize| args.get(i).and_then(|v| v.parse().ok()).unwrap_or(d);
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(
+                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string())
+            )
+            .unwrap_or_default()
+    );
+    match args.first().map(String::as_str) {
+        Some("tenants") => tenants_scenario(num(1, 1000), num(2, 50_000)),
+        Some("auth") | None => auth_scenario(),
+        Some(other) => eprintln!("unknown scenario {other}; use tenants or auth"),
+    }
+}
