@@ -388,6 +388,33 @@ test('a missing permission hides the action and the API still refuses it', async
   assert.equal(res.status, 403);
   assert.match(res.body.type, /forbidden/);
   await shot(staff, 'staff-invoice');
+  state.draftId = draft.body.id;
+});
+
+test('draft: edit the lines, issue, then cancel with a reason', async (t) => {
+  if (needs(t, 'branches', 'sales')) return;
+  const page = state.owner;
+  await page.goto(`${BASE}/#/invoices/${state.draftId}`);
+  await heading(page, 'Draft invoice');
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await heading(page, 'Edit draft invoice');
+  await page.getByLabel('Line 1 quantity').fill('2');
+  // 2 × ₹1,250.50 = ₹2,501.00; CGST = SGST = ₹225.09; ₹2,951.18 → ₹2,951.00.
+  assert.equal(await page.locator('[data-total="grand"]').textContent(), '₹2,951.00');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await heading(page, 'Draft invoice');
+  await page.getByRole('region', { name: 'Totals' }).getByText('₹2,951.00').waitFor();
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Issue invoice' }).click();
+  await heading(page, /^Invoice MUM01\//);
+  await page.getByRole('button', { name: 'Cancel invoice' }).click();
+  const dlg = page.getByRole('dialog');
+  await dlg.getByRole('button', { name: 'Cancel invoice' }).click();
+  await dlg.getByText('a reason is required').waitFor();
+  await dlg.getByLabel('Reason for cancelling').fill('Customer withdrew the order');
+  await dlg.getByRole('button', { name: 'Cancel invoice' }).click();
+  await page.getByText('cancelled', { exact: true }).first().waitFor();
+  await page.getByText('Customer withdrew the order').waitFor();
 });
 
 test('dashboard: receivables by age, recent invoices, payments', async (t) => {

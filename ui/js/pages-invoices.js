@@ -362,7 +362,7 @@ export async function renderInvoice(main, { id }) {
   put(main, pageHeader(inv.number ? `Invoice ${inv.number}` : 'Draft invoice', actions));
   const intra = intraOf(inv, branch, customer);
   put(main, h('div.detail-grid',
-    h('section.panel', h('h2', 'Summary'), dl([
+    h('section.panel', { 'aria-label': 'Summary' }, h('h2', 'Summary'), dl([
       ['Status', badge(inv.status)],
       ['Invoice date', fmtDate(inv.invoice_date)],
       ['Due date', fmtDate(inv.due_date)],
@@ -374,9 +374,9 @@ export async function renderInvoice(main, { id }) {
       inv.cancel_reason ? ['Cancel reason', inv.cancel_reason] : null,
       inv.notes ? ['Notes', inv.notes] : null,
     ])),
-    h('section.panel', h('h2', 'Totals'), totalsDl(inv, intra))));
-  put(main, h('section.panel', h('h2', 'Lines'), linesTable(inv, items, intra)));
-  const paySection = h('section.panel', h('h2', 'Payments'), loading());
+    h('section.panel', { 'aria-label': 'Totals' }, h('h2', 'Totals'), totalsDl(inv, intra))));
+  put(main, h('section.panel', { 'aria-label': 'Lines' }, h('h2', 'Lines'), linesTable(inv, items, intra)));
+  const paySection = h('section.panel', { 'aria-label': 'Payments' }, h('h2', 'Payments'), loading());
   put(main, paySection);
   loadPayments(inv).then((pays) => {
     put(clear(paySection), h('h2', 'Payments'), table([
