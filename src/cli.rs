@@ -321,9 +321,14 @@ fn migrate(s: &Settings, dry_run: bool) -> Result<ExitCode, Failure> {
                 }
             }
         } else {
-            let result = crate::db::open_writer(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|mut c| migrator.apply(&mut c).map_err(|e| e.to_string()));
+            let result = crate::db::open_writer(&path).map_err(|e| e.to_string()).and_then(|mut c| {
+                let plan = migrator.plan(&c).map_err(|e| e.to_string())?;
+                if let (false, Some((v, _))) = (plan.pending.is_empty(), plan.applied.last()) {
+                    let snap = crate::db::database::snapshot_before_migrate(&c, &path, *v).map_err(|e| format!("snapshot failed: {e}"))?;
+                    println!("{label}: snapshot {}", snap.display());
+                }
+                migrator.apply(&mut c).map_err(|e| e.to_string())
+            });
             match result {
                 Ok(plan) if plan.pending.is_empty() => println!("{label}: up to date"),
                 Ok(plan) => println!(

@@ -3,11 +3,14 @@
 use crate::app::Core;
 use crate::audit::Actor;
 use crate::cli::Failure;
+use crate::error::AppError;
+use crate::modules::iam::repo as iam;
+use crate::modules::sales::demo as sales;
 use crate::modules::system::{model::CreateTenant, service as system};
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_EMAIL: &str = "owner@demo.bisman.local";
-pub const DEMO_PASSWORD: &str = "Demo-Owner#2026";
+pub const DEMO_PASSWORD: &str = "Demo-Kesar#2026";
 
 pub fn ensure(core: &Core) -> Result<(), Failure> {
     if core.tenants.record_blocking(DEMO_SLUG)?.is_none() {
@@ -19,7 +22,24 @@ pub fn ensure(core: &Core) -> Result<(), Failure> {
         };
         system::provision_tenant(&core.tenants, &core.keys, &req, &Actor::system(None))?;
     }
+    seed_sales(core)?;
     let url = format!("http://{}/", core.settings.bind);
     println!("Demo tenant ready. Open {url} and sign in with tenant '{DEMO_SLUG}', email {DEMO_EMAIL}, password {DEMO_PASSWORD}");
+    Ok(())
+}
+
+/// Branches, customers, items, invoices and payments, once (skipped when customers exist).
+fn seed_sales(core: &Core) -> Result<(), Failure> {
+    let tenant = core.tenants.open_blocking(DEMO_SLUG)?;
+    let owner = tenant
+        .db
+        .read_blocking(|c| iam::credentials_by_email(c, DEMO_EMAIL))?
+        .ok_or_else(|| AppError::internal("the demo owner is missing"))?;
+    if let Some(s) = sales::seed(&tenant, &owner.id)? {
+        println!(
+            "Demo sales data: {} customers, {} items, {} invoices, {} payments",
+            s.customers, s.items, s.invoices, s.payments
+        );
+    }
     Ok(())
 }

@@ -30,6 +30,8 @@ pub enum OpenError {
     },
     #[error("cannot migrate {path}: {cause}")]
     Migrate { path: String, cause: MigrateError },
+    #[error("cannot snapshot {path} before migrating it: {cause}")]
+    Snapshot { path: String, cause: String },
     #[error("cannot create the reader pool for {path}: {cause}")]
     Pool { path: String, cause: r2d2::Error },
 }
@@ -148,5 +150,54 @@ impl Database {
             crate::metrics::global().slow_queries.inc();
             tracing::warn!(target: "bisman::slow_query", db = %self.path.display(), kind, took_ms = took.as_millis() as u64, "slow database operation");
         }
+    }
+}
+
+/// Before an existing file is migrated, a consistent copy of it is kept beside it as
+/// `<file>.pre-v<N>.snapshot` (VACUUM INTO a temp file, fsync, rename, fsync the
+/// directory), so a bad upgrade is rolled back by putting the snapshot back.
+pub fn snapshot_before_migrate(conn: &Connection, path: &Path, applied_version: u32) -> std::io::Result<PathBuf> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "db".into());
+    let target = path.with_file_name(format!("{name}.pre-v{applied_version}.snapshot"));
+    let tmp = path.with_file_name(format!("{name}.pre-v{applied_version}.snapshot.tmp"));
+    let _ = std::fs::remove_file(&tmp);
+    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy().as_ref()]).map_err(std::io::Error::other)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, &target)?;
+    if let Some(dir) = target.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    tracing::info!(snapshot = %target.display(), "snapshot taken before migrating");
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::migrate::Migration;
+
+    static V1: &[Migration] = &[Migration { version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER);" }];
+    static V2: &[Migration] = &[
+        Migration { version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER);" },
+        Migration { version: 2, name: "two", sql: "ALTER TABLE a ADD COLUMN y TEXT;" },
+    ];
+
+    #[test]
+    fn an_upgrade_keeps_a_consistent_snapshot_of_the_old_schema() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("t.db");
+        {
+            let db = Database::open(&path, &Migrator::new(V1), 1, Duration::from_secs(1)).expect("v1");
+            db.write_blocking(|tx| Ok(tx.execute("INSERT INTO a (x) VALUES (42)", [])?)).expect("row");
+        }
+        assert!(!dir.path().join("t.db.pre-v1.snapshot").exists(), "a fresh file needs no snapshot");
+        let db = Database::open(&path, &Migrator::new(V2), 1, Duration::from_secs(1)).expect("v2");
+        let snap = dir.path().join("t.db.pre-v1.snapshot");
+        let old = Connection::open(&snap).expect("snapshot opens");
+        let x: i64 = old.query_row("SELECT x FROM a", [], |r| r.get(0)).expect("row in snapshot");
+        assert_eq!(x, 42);
+        assert!(old.query_row("SELECT y FROM a", [], |r| r.get::<_, Option<String>>(0)).is_err(), "snapshot has the old schema");
+        let y: Option<String> = db.read_blocking(|c| Ok(c.query_row("SELECT y FROM a", [], |r| r.get(0))?)).expect("new column");
+        assert!(y.is_none());
     }
 }

@@ -54,9 +54,8 @@ fn field_problem(path: &str, message: &str) -> FieldProblem {
         FieldProblem::new(join(&name), "required", "this field is required")
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
         FieldProblem::new(base, "invalid_type", message.to_string())
-    } else if message.starts_with("unknown variant") {
-        FieldProblem::new(base, "invalid_value", message.to_string())
     } else {
+        // "unknown variant …" and anything else: the value is not acceptable.
         FieldProblem::new(base, "invalid_value", message.to_string())
     }
 }

@@ -1,5 +1,10 @@
 //! Domain modules. Each has the same shape: `model.rs` (types), `repo.rs` (SQL only),
 //! `service.rs` (rules), `routes.rs` (HTTP handlers) and one `routes()` entry point.
 
+pub mod audit_log;
+pub mod fields;
+pub mod hr;
 pub mod iam;
+pub mod org;
+pub mod sales;
 pub mod system;

@@ -1,0 +1,187 @@
+//! Small helpers shared by the domain modules: collecting several field problems into
+//! one 422, plain-text fields, nullable PATCH fields and the caller's branch scope.
+
+use serde::{Deserialize, Deserializer};
+
+use crate::domain::FieldError;
+use crate::error::{AppError, AppResult, FieldProblem};
+
+/// Gathers field problems so one response can name every bad field at once.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    pub fn new() -> Problems {
+        Problems::default()
+    }
+
+    /// Keeps the value, or records the problem against `field`.
+    pub fn check<T>(&mut self, field: &str, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(FieldProblem::new(field, e.code, e.message));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.0.push(FieldProblem::new(field, code, message));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Ok when nothing was recorded, else one 422 naming every field.
+    pub fn finish(self) -> AppResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// Trimmed text of 1 to `max` characters, without control characters.
+pub fn required_text(value: &str, max: usize) -> Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(FieldError::required("must not be empty"));
+    }
+    optional_text(v, max)
+}
+
+/// Trimmed text of 0 to `max` characters, without control characters.
+pub fn optional_text(value: &str, max: usize) -> Result<String, FieldError> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(FieldError::too_long(format!("at most {max} characters")));
+    }
+    if has_control(v) {
+        return Err(FieldError::invalid_format(
+            "must not contain control characters",
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// For PATCH bodies: a missing field is `None`, `null` is `Some(None)` (clear it) and a
+/// value is `Some(Some(v))`. Use with `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// `{"field": {"from": old, "to": new}}` for each top-level field that differs between
+/// two serialisations of a record; `skip` names bookkeeping fields (version, timestamps).
+/// Both values must already be masked where the record holds sensitive data.
+pub fn diff(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+    skip: &[&str],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
+        return out;
+    };
+    for (k, new) in a {
+        if skip.contains(&k.as_str()) {
+            continue;
+        }
+        let old = b.get(k).cloned().unwrap_or(serde_json::Value::Null);
+        if &old != new {
+            out.insert(k.clone(), serde_json::json!({"from": old, "to": new}));
+        }
+    }
+    out
+}
+
+/// The branches a caller may see and write; `None` means every branch.
+#[derive(Debug, Clone, Default)]
+pub struct BranchScope(Option<Vec<String>>);
+
+impl BranchScope {
+    pub fn new(branch_ids: Option<&[String]>) -> BranchScope {
+        BranchScope(branch_ids.map(<[String]>::to_vec))
+    }
+
+    pub fn all() -> BranchScope {
+        BranchScope(None)
+    }
+
+    pub fn is_limited(&self) -> bool {
+        self.0.is_some()
+    }
+
+    pub fn allows(&self, branch_id: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|b| b == branch_id))
+    }
+
+    /// The scope as a JSON array for `IN (SELECT value FROM json_each(?))`, or NULL.
+    pub fn sql_param(&self) -> Option<String> {
+        self.0
+            .as_ref()
+            .map(|ids| serde_json::Value::from(ids.clone()).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules() {
+        assert_eq!(required_text("  Asha ", 10).unwrap(), "Asha");
+        assert_eq!(required_text("   ", 10).unwrap_err().code, "required");
+        assert_eq!(required_text("abcdef", 5).unwrap_err().code, "too_long");
+        assert_eq!(
+            optional_text("a\u{0}b", 5).unwrap_err().code,
+            "invalid_format"
+        );
+        assert_eq!(optional_text("", 5).unwrap(), "");
+    }
+
+    #[test]
+    fn scope_allows_and_renders() {
+        let all = BranchScope::all();
+        assert!(all.allows("x") && all.sql_param().is_none());
+        let ids = vec!["a".to_string()];
+        let some = BranchScope::new(Some(&ids));
+        assert!(some.allows("a") && !some.allows("b"));
+        assert_eq!(some.sql_param().unwrap(), r#"["a"]"#);
+    }
+
+    #[test]
+    fn diff_lists_changed_fields_only() {
+        let a = serde_json::json!({"name": "A", "code": "X", "version": 1});
+        let b = serde_json::json!({"name": "B", "code": "X", "version": 2});
+        let d = diff(&a, &b, &["version"]);
+        assert_eq!(
+            serde_json::Value::Object(d),
+            serde_json::json!({"name": {"from": "A", "to": "B"}})
+        );
+    }
+
+    #[test]
+    fn problems_collect() {
+        let mut p = Problems::new();
+        assert_eq!(p.check("a", Ok::<_, FieldError>(1)), Some(1));
+        p.check::<()>("b", Err(FieldError::required("x")));
+        p.push("c", "invalid_value", "y");
+        match p.finish() {
+            Err(AppError::Validation(v)) => assert_eq!(v.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+}

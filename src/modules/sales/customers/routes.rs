@@ -1,0 +1,107 @@
+//! `/api/v1/customers`.
+
+use std::sync::Arc;
+
+use rocket::http::Status;
+use rocket::serde::json::Json;
+
+use super::model::*;
+use super::{repo, service};
+use crate::auth::TenantUser;
+use crate::blocking;
+use crate::error::{AppError, AppResult};
+use crate::http::headers::IfMatch;
+use crate::http::query::PageRequest;
+use crate::http::JsonBody;
+use crate::ids;
+use crate::modules::iam::model::Page;
+use crate::modules::iam::routes::page_of;
+use crate::modules::sales::common::{blank_as_none, prefix_param};
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![
+        list_customers,
+        create_customer,
+        get_customer,
+        patch_customer
+    ]
+}
+
+/// List customers, oldest first.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "sales", security(("bearer" = [])),
+    params(
+        ("limit" = Option<u32>, Query, description = "1–200, default 50"),
+        ("cursor" = Option<String>, Query, description = "opaque, from `next_cursor`"),
+        ("q" = Option<String>, Query, description = "name prefix, case-insensitive"),
+        ("gstin" = Option<String>, Query, description = "exact GSTIN"),
+    ),
+    responses((status = 200, description = "A page of customers", body = Page<Customer>)))]
+#[rocket::get("/customers?<limit>&<cursor>&<q>&<gstin>")]
+pub async fn list_customers(
+    user: TenantUser,
+    limit: Option<&str>,
+    cursor: Option<&str>,
+    q: Option<&str>,
+    gstin: Option<&str>,
+) -> AppResult<Json<Page<Customer>>> {
+    user.require("sales.customers:read")?;
+    let page = PageRequest::parse(limit, cursor)?;
+    let filter = CustomerFilter {
+        name_like: prefix_param(q)?,
+        gstin: blank_as_none(gstin).map(|g| g.trim().to_ascii_uppercase()),
+        after: page.after.map(|(_, id)| id.to_string()),
+        limit: page.limit,
+    };
+    let rows = user.tenant.db.read(move |c| repo::list(c, &filter)).await?;
+    Ok(Json(page_of(rows, page.limit, |r| {
+        (String::new(), r.id.clone())
+    })))
+}
+
+/// Create a customer.
+#[utoipa::path(post, path = "/api/v1/customers", tag = "sales", request_body = CreateCustomer, security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = Customer)))]
+#[rocket::post("/customers", data = "<body>")]
+pub async fn create_customer(
+    user: TenantUser,
+    body: JsonBody<CreateCustomer>,
+) -> AppResult<(Status, Json<Customer>)> {
+    user.require("sales.customers:write")?;
+    let (t, actor) = (Arc::clone(&user.tenant), user.actor());
+    let c = blocking::run(move || service::create(&t, &body.0, &actor)).await?;
+    Ok((Status::Created, Json(c)))
+}
+
+/// One customer.
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "sales", security(("bearer" = [])),
+    params(("id" = String, Path, description = "customer id")),
+    responses((status = 200, description = "The customer", body = Customer)))]
+#[rocket::get("/customers/<id>")]
+pub async fn get_customer(user: TenantUser, id: &str) -> AppResult<Json<Customer>> {
+    user.require("sales.customers:read")?;
+    let id = ids::parse(id)?;
+    user.tenant
+        .db
+        .read(move |c| repo::get(c, &id)?.ok_or(AppError::NotFound))
+        .await
+        .map(Json)
+}
+
+/// Change a customer; `null` clears `gstin`, `email` or `phone`.
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "sales", request_body = PatchCustomer, security(("bearer" = [])),
+    params(("id" = String, Path, description = "customer id"), ("If-Match" = Option<String>, Header, description = "expected version, e.g. \"3\"")),
+    responses((status = 200, description = "Updated", body = Customer)))]
+#[rocket::patch("/customers/<id>", data = "<body>")]
+pub async fn patch_customer(
+    user: TenantUser,
+    id: &str,
+    body: JsonBody<PatchCustomer>,
+    if_match: IfMatch,
+) -> AppResult<Json<Customer>> {
+    user.require("sales.customers:write")?;
+    let id = ids::parse(id)?;
+    let (t, actor) = (Arc::clone(&user.tenant), user.actor());
+    blocking::run(move || service::patch(&t, &id, &body.0, if_match.0, &actor))
+        .await
+        .map(Json)
+}

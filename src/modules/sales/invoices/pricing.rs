@@ -1,0 +1,217 @@
+//! Pricing an invoice: resolving its branch, customer and items, then computing every
+//! line and the totals with `domain::gst` (the one GST calculator of the appliance).
+
+use rusqlite::Connection;
+
+use super::model::Invoice;
+use super::parse::LineDraft;
+use super::repo;
+use crate::domain::{invoice_totals, line_tax, GstRate, LineInput, LineTax, Totals};
+use crate::error::{AppError, AppResult, FieldProblem};
+use crate::modules::sales::common::{in_scope, Problems, Scope};
+use crate::modules::sales::{customers, items};
+
+/// A line ready to be computed: the item's details as of now and the numbers.
+#[derive(Debug, Clone)]
+pub struct LineSpec {
+    pub item_id: String,
+    pub description: String,
+    pub hsn_sac: String,
+    pub unit: String,
+    pub input: LineInput,
+}
+
+#[derive(Debug, Clone)]
+pub struct PricedLine {
+    pub spec: LineSpec,
+    pub tax: LineTax,
+}
+
+/// The branch's code and whether the supply is within one state.
+#[derive(Debug, Clone)]
+pub struct Parties {
+    pub branch_code: String,
+    pub intra_state: bool,
+}
+
+/// Computes every line and the totals. A line that cannot be computed is reported
+/// against the input at fault (`lines[i].discount_paise` or `lines[i].quantity`).
+pub fn compute(
+    inputs: &[LineInput],
+    intra_state: bool,
+) -> Result<(Vec<LineTax>, Totals), Vec<FieldProblem>> {
+    let mut taxes = Vec::with_capacity(inputs.len());
+    let mut problems = Vec::new();
+    for (i, l) in inputs.iter().enumerate() {
+        match line_tax(l, intra_state) {
+            Ok(t) => taxes.push(t),
+            Err(e) => {
+                let field = if e.message.contains("discount") {
+                    "discount_paise"
+                } else if e.message.contains("unit_price") {
+                    "unit_price_paise"
+                } else {
+                    "quantity"
+                };
+                problems.push(FieldProblem::new(
+                    format!("lines[{i}].{field}"),
+                    e.code,
+                    e.message,
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let totals =
+        invoice_totals(&taxes).map_err(|e| vec![FieldProblem::new("lines", e.code, e.message)])?;
+    Ok((taxes, totals))
+}
+
+/// Prices specs for a supply within one state or across states.
+pub fn price(specs: Vec<LineSpec>, intra_state: bool) -> AppResult<(Vec<PricedLine>, Totals)> {
+    let inputs: Vec<LineInput> = specs.iter().map(|s| s.input).collect();
+    let (taxes, totals) = compute(&inputs, intra_state).map_err(AppError::Validation)?;
+    let lines = specs
+        .into_iter()
+        .zip(taxes)
+        .map(|(spec, tax)| PricedLine { spec, tax })
+        .collect();
+    Ok((lines, totals))
+}
+
+/// Looks up the branch (which must be in the user's scope) and the customer.
+pub fn parties(
+    c: &Connection,
+    scope: &Scope,
+    branch_id: &str,
+    customer_id: &str,
+    p: &mut Problems,
+) -> AppResult<Option<Parties>> {
+    let branch = repo::branch(c, branch_id)?.filter(|_| in_scope(scope, branch_id));
+    if branch.is_none() {
+        p.add_raw("branch_id", "not_found", "no such branch");
+    }
+    let customer = customers::repo::get(c, customer_id)?;
+    if customer.is_none() {
+        p.add_raw("customer_id", "not_found", "no such customer");
+    }
+    Ok(match (branch, customer) {
+        (Some((code, state)), Some(cust)) => Some(Parties {
+            branch_code: code,
+            intra_state: state == cust.state_code,
+        }),
+        _ => None,
+    })
+}
+
+/// Reads each line's item: its details, and its unit price when the line has none.
+pub fn resolve(
+    c: &Connection,
+    drafts: &[LineDraft],
+    p: &mut Problems,
+) -> AppResult<Option<Vec<LineSpec>>> {
+    let mut out = Vec::with_capacity(drafts.len());
+    for (i, d) in drafts.iter().enumerate() {
+        let Some(item) = items::repo::get(c, &d.item_id)? else {
+            p.add_raw(format!("lines[{i}].item_id"), "not_found", "no such item");
+            continue;
+        };
+        let rate = GstRate::parse(item.gst_rate_bp).map_err(AppError::internal)?;
+        out.push(LineSpec {
+            item_id: item.id,
+            description: item.name,
+            hsn_sac: item.hsn_sac,
+            unit: item.unit,
+            input: LineInput {
+                quantity: d.quantity,
+                unit_price_paise: d.unit_price_paise.unwrap_or(item.unit_price_paise),
+                discount_paise: d.discount_paise,
+                rate,
+            },
+        });
+    }
+    Ok((out.len() == drafts.len()).then_some(out))
+}
+
+/// The specs of a stored invoice's lines, as they were written.
+pub fn specs_of(inv: &Invoice) -> AppResult<Vec<LineSpec>> {
+    inv.lines
+        .iter()
+        .map(|l| {
+            Ok(LineSpec {
+                item_id: l.item_id.clone(),
+                description: l.description.clone(),
+                hsn_sac: l.hsn_sac.clone(),
+                unit: l.unit.clone(),
+                input: LineInput {
+                    quantity: l.quantity,
+                    unit_price_paise: l.unit_price_paise,
+                    discount_paise: l.discount_paise,
+                    rate: GstRate::parse(l.gst_rate_bp).map_err(AppError::internal)?,
+                },
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Quantity;
+    use proptest::prelude::*;
+
+    fn input(milli: i64, price: i64, discount: i64, bp: u32) -> Option<LineInput> {
+        Some(LineInput {
+            quantity: Quantity::from_milli(milli).ok()?,
+            unit_price_paise: price,
+            discount_paise: discount,
+            rate: GstRate::parse(i64::from(bp)).ok()?,
+        })
+    }
+
+    #[test]
+    fn a_bad_line_is_named() {
+        let lines = [input(1000, 100, 0, 500), input(1000, 100, 101, 500)];
+        let lines: Vec<LineInput> = lines.into_iter().flatten().collect();
+        let err = compute(&lines, true).err().unwrap_or_default();
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].field, "lines[1].discount_paise");
+        assert_eq!(err[0].code, "out_of_range");
+    }
+
+    fn any_line() -> impl Strategy<Value = Option<LineInput>> {
+        (
+            1i64..=5_000_000,
+            0i64..=10_000_000,
+            0u8..=100,
+            proptest::sample::select(GstRate::ALLOWED_BP.to_vec()),
+        )
+            .prop_map(|(milli, price, pct, bp)| {
+                let discount = (milli * price / 1000) * i64::from(pct) / 100;
+                input(milli, price, discount, bp)
+            })
+    }
+
+    proptest! {
+        /// Whatever the lines: totals are the sums of the lines, CGST equals SGST, only
+        /// one kind of tax is charged, and the round-off is at most half a rupee.
+        #[test]
+        fn totals_are_the_sum_of_the_lines(lines in proptest::collection::vec(any_line(), 1..40), intra in any::<bool>()) {
+            let lines: Vec<LineInput> = lines.into_iter().flatten().collect();
+            prop_assume!(!lines.is_empty());
+            let (taxes, t) = compute(&lines, intra).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert_eq!(taxes.len(), lines.len());
+            prop_assert_eq!(t.taxable_total, taxes.iter().map(|x| x.taxable).sum::<i64>());
+            prop_assert_eq!(t.cgst_total, taxes.iter().map(|x| x.cgst).sum::<i64>());
+            prop_assert_eq!(t.sgst_total, taxes.iter().map(|x| x.sgst).sum::<i64>());
+            prop_assert_eq!(t.igst_total, taxes.iter().map(|x| x.igst).sum::<i64>());
+            prop_assert_eq!(t.cgst_total, t.sgst_total);
+            if intra { prop_assert_eq!(t.igst_total, 0); } else { prop_assert_eq!(t.cgst_total, 0); }
+            prop_assert!(t.round_off.abs() <= 50);
+            prop_assert_eq!(t.grand_total % 100, 0);
+            prop_assert_eq!(t.grand_total, t.taxable_total + t.cgst_total + t.sgst_total + t.igst_total + t.round_off);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! SQL for invoices, their lines and their numbering.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::model::{Invoice, InvoiceFilter, InvoiceLine, InvoiceStatus};
+use super::pricing::PricedLine;
+use crate::domain::{Quantity, Totals};
+use crate::error::{AppError, AppResult};
+
+const COLUMNS: &str =
+    "id, branch_id, customer_id, number, fy, status, invoice_date, due_date, notes,
+    intra_state, taxable_total_paise, cgst_total_paise, sgst_total_paise, igst_total_paise,
+    round_off_paise, grand_total_paise, amount_paid_paise, cancel_reason, issued_at, cancelled_at,
+    version, created_at, updated_at";
+
+fn status_of(s: &str) -> rusqlite::Result<InvoiceStatus> {
+    InvoiceStatus::parse(s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            5,
+            rusqlite::types::Type::Text,
+            "unknown invoice status".into(),
+        )
+    })
+}
+
+fn head_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
+    let grand: i64 = r.get(15)?;
+    let paid: i64 = r.get(16)?;
+    Ok(Invoice {
+        id: r.get(0)?,
+        branch_id: r.get(1)?,
+        customer_id: r.get(2)?,
+        number: r.get(3)?,
+        financial_year: r.get(4)?,
+        status: status_of(&r.get::<_, String>(5)?)?,
+        invoice_date: r.get(6)?,
+        due_date: r.get(7)?,
+        notes: r.get(8)?,
+        intra_state: r.get(9)?,
+        lines: Vec::new(),
+        taxable_total_paise: r.get(10)?,
+        cgst_total_paise: r.get(11)?,
+        sgst_total_paise: r.get(12)?,
+        igst_total_paise: r.get(13)?,
+        round_off_paise: r.get(14)?,
+        grand_total_paise: grand,
+        amount_paid_paise: paid,
+        balance_due_paise: grand - paid,
+        cancel_reason: r.get(17)?,
+        issued_at: r.get(18)?,
+        cancelled_at: r.get(19)?,
+        version: r.get(20)?,
+        created_at: r.get(21)?,
+        updated_at: r.get(22)?,
+    })
+}
+
+fn line_from_row(r: &Row<'_>) -> rusqlite::Result<(String, InvoiceLine)> {
+    let milli: i64 = r.get(6)?;
+    let quantity = Quantity::from_milli(milli).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Integer, Box::new(e))
+    })?;
+    Ok((
+        r.get(0)?,
+        InvoiceLine {
+            line_no: r.get(1)?,
+            item_id: r.get(2)?,
+            description: r.get(3)?,
+            hsn_sac: r.get(4)?,
+            unit: r.get(5)?,
+            quantity,
+            unit_price_paise: r.get(7)?,
+            discount_paise: r.get(8)?,
+            gst_rate_bp: r.get(9)?,
+            taxable_paise: r.get(10)?,
+            cgst_paise: r.get(11)?,
+            sgst_paise: r.get(12)?,
+            igst_paise: r.get(13)?,
+        },
+    ))
+}
+
+const LINE_COLUMNS: &str = "invoice_id, line_no, item_id, description, hsn_sac, unit, quantity_milli,
+    unit_price_paise, discount_paise, gst_rate_bp, taxable_paise, cgst_paise, sgst_paise, igst_paise";
+
+/// Attaches the lines of every invoice in `invs` with one query.
+fn attach_lines(c: &Connection, invs: &mut [Invoice]) -> AppResult<()> {
+    if invs.is_empty() {
+        return Ok(());
+    }
+    let ids =
+        serde_json::Value::from(invs.iter().map(|i| i.id.clone()).collect::<Vec<_>>()).to_string();
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {LINE_COLUMNS} FROM invoice_lines
+         WHERE invoice_id IN (SELECT value FROM json_each(?1)) ORDER BY invoice_id, line_no"
+    ))?;
+    let mut by_invoice: HashMap<String, Vec<InvoiceLine>> = HashMap::new();
+    for row in stmt.query_map([ids], line_from_row)? {
+        let (id, line) = row?;
+        by_invoice.entry(id).or_default().push(line);
+    }
+    for inv in invs.iter_mut() {
+        inv.lines = by_invoice.remove(&inv.id).unwrap_or_default();
+    }
+    Ok(())
+}
+
+pub fn get(c: &Connection, id: &str) -> AppResult<Option<Invoice>> {
+    let head = c
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM invoices WHERE id = ?1"))?
+        .query_row([id], head_from_row)
+        .optional()?;
+    let Some(inv) = head else { return Ok(None) };
+    let mut one = [inv];
+    attach_lines(c, &mut one)?;
+    let [inv] = one;
+    Ok(Some(inv))
+}
+
+/// Keyset page in id (creation) order with the filters; up to `limit + 1` rows.
+pub fn list(c: &Connection, f: &InvoiceFilter) -> AppResult<Vec<Invoice>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM invoices
+         WHERE (?1 IS NULL OR id > ?1)
+           AND (?2 IS NULL OR branch_id IN (SELECT value FROM json_each(?2)))
+           AND (?3 IS NULL OR status = ?3)
+           AND (?4 IS NULL OR customer_id = ?4)
+           AND (?5 IS NULL OR branch_id = ?5)
+           AND (?6 IS NULL OR invoice_date >= ?6)
+           AND (?7 IS NULL OR invoice_date <= ?7)
+         ORDER BY id LIMIT ?8"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            f.after,
+            f.scope,
+            f.status,
+            f.customer_id,
+            f.branch_id,
+            f.from,
+            f.to,
+            f.limit + 1
+        ],
+        head_from_row,
+    )?;
+    let mut invs: Vec<Invoice> = rows.collect::<Result<_, _>>()?;
+    attach_lines(c, &mut invs)?;
+    Ok(invs)
+}
+
+/// The code and state code of a branch.
+pub fn branch(c: &Connection, id: &str) -> AppResult<Option<(String, String)>> {
+    Ok(
+        c.prepare_cached("SELECT code, state_code FROM branches WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+    )
+}
+
+/// The fields of a draft that a create or patch writes.
+pub struct DraftRow<'a> {
+    pub id: &'a str,
+    pub branch_id: &'a str,
+    pub customer_id: &'a str,
+    pub invoice_date: &'a str,
+    pub due_date: &'a str,
+    pub notes: &'a str,
+    pub intra_state: bool,
+    pub totals: &'a Totals,
+    pub now: &'a str,
+}
+
+pub fn insert_draft(c: &Connection, d: &DraftRow<'_>) -> AppResult<()> {
+    let t = d.totals;
+    c.prepare_cached(
+        "INSERT INTO invoices (id, branch_id, customer_id, status, invoice_date, due_date, notes, intra_state,
+           taxable_total_paise, cgst_total_paise, sgst_total_paise, igst_total_paise, round_off_paise,
+           grand_total_paise, version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)",
+    )?
+    .execute(params![
+        d.id, d.branch_id, d.customer_id, d.invoice_date, d.due_date, d.notes, d.intra_state,
+        t.taxable_total, t.cgst_total, t.sgst_total, t.igst_total, t.round_off, t.grand_total, d.now
+    ])?;
+    Ok(())
+}
+
+/// Rewrites a draft's head and totals and bumps its version.
+pub fn update_draft(c: &Connection, d: &DraftRow<'_>) -> AppResult<()> {
+    let t = d.totals;
+    let n = c
+        .prepare_cached(
+            "UPDATE invoices SET branch_id = ?2, customer_id = ?3, invoice_date = ?4, due_date = ?5, notes = ?6,
+               intra_state = ?7, taxable_total_paise = ?8, cgst_total_paise = ?9, sgst_total_paise = ?10,
+               igst_total_paise = ?11, round_off_paise = ?12, grand_total_paise = ?13,
+               version = version + 1, updated_at = ?14
+             WHERE id = ?1 AND status = 'draft'",
+        )?
+        .execute(params![
+            d.id, d.branch_id, d.customer_id, d.invoice_date, d.due_date, d.notes, d.intra_state,
+            t.taxable_total, t.cgst_total, t.sgst_total, t.igst_total, t.round_off, t.grand_total, d.now
+        ])?;
+    if n != 1 {
+        return Err(AppError::Conflict("only a draft can be changed".into()));
+    }
+    Ok(())
+}
+
+/// Replaces every line of an invoice.
+pub fn replace_lines(c: &Connection, invoice_id: &str, lines: &[PricedLine]) -> AppResult<()> {
+    c.prepare_cached("DELETE FROM invoice_lines WHERE invoice_id = ?1")?
+        .execute([invoice_id])?;
+    let mut stmt = c.prepare_cached(
+        "INSERT INTO invoice_lines (invoice_id, line_no, item_id, description, hsn_sac, unit, quantity_milli,
+           unit_price_paise, discount_paise, gst_rate_bp, taxable_paise, cgst_paise, sgst_paise, igst_paise)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for (i, l) in lines.iter().enumerate() {
+        let s = &l.spec;
+        stmt.execute(params![
+            invoice_id,
+            i as i64 + 1,
+            s.item_id,
+            s.description,
+            s.hsn_sac,
+            s.unit,
+            s.input.quantity.milli(),
+            s.input.unit_price_paise,
+            s.input.discount_paise,
+            s.input.rate.bp(),
+            l.tax.taxable,
+            l.tax.cgst,
+            l.tax.sgst,
+            l.tax.igst
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn delete_draft(c: &Connection, id: &str) -> AppResult<()> {
+    c.prepare_cached("DELETE FROM invoice_lines WHERE invoice_id = ?1")?
+        .execute([id])?;
+    c.prepare_cached("DELETE FROM invoices WHERE id = ?1 AND status = 'draft'")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Takes the next number of a branch's financial year: 1 for the first invoice.
+/// Runs in the issuing transaction, so a rollback gives the number back (no gaps).
+pub fn next_seq(c: &Connection, branch_id: &str, fy: &str) -> AppResult<i64> {
+    Ok(c.prepare_cached(
+        "INSERT INTO invoice_sequences (branch_id, fy, last_seq) VALUES (?1, ?2, 1)
+             ON CONFLICT (branch_id, fy) DO UPDATE SET last_seq = last_seq + 1
+             RETURNING last_seq",
+    )?
+    .query_row(params![branch_id, fy], |r| r.get(0))?)
+}
+
+pub fn mark_issued(
+    c: &Connection,
+    id: &str,
+    number: &str,
+    fy: &str,
+    seq: i64,
+    now: &str,
+) -> AppResult<()> {
+    c.prepare_cached(
+        "UPDATE invoices SET status = 'issued', number = ?2, fy = ?3, seq = ?4, issued_at = ?5,
+           version = version + 1, updated_at = ?5
+         WHERE id = ?1 AND status = 'draft'",
+    )?
+    .execute(params![id, number, fy, seq, now])?;
+    Ok(())
+}
+
+pub fn mark_cancelled(c: &Connection, id: &str, reason: &str, now: &str) -> AppResult<()> {
+    c.prepare_cached(
+        "UPDATE invoices SET status = 'cancelled', cancel_reason = ?2, cancelled_at = ?3,
+           version = version + 1, updated_at = ?3
+         WHERE id = ?1 AND status = 'issued' AND amount_paid_paise = 0",
+    )?
+    .execute(params![id, reason, now])?;
+    Ok(())
+}
+
+/// Records money received: the new amount paid and the status that goes with it.
+pub fn set_paid(
+    c: &Connection,
+    id: &str,
+    amount_paid: i64,
+    status: InvoiceStatus,
+    now: &str,
+) -> AppResult<()> {
+    c.prepare_cached(
+        "UPDATE invoices SET amount_paid_paise = ?2, status = ?3, version = version + 1, updated_at = ?4
+         WHERE id = ?1",
+    )?
+    .execute(params![id, amount_paid, status.as_str(), now])?;
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! Sales and money: customers, items, invoices (GST, numbering), payments
+//! (idempotent, never more than the balance) and the receivables report.
+
+pub mod common;
+pub mod customers;
+pub mod demo;
+pub mod invoices;
+pub mod items;
+pub mod payments;
+pub mod receivables;
+
+pub fn routes() -> Vec<rocket::Route> {
+    let mut r = customers::routes::routes();
+    r.extend(items::routes::routes());
+    r.extend(invoices::routes::routes());
+    r.extend(payments::routes::routes());
+    r.extend(receivables::routes::routes());
+    r
+}

@@ -1,0 +1,200 @@
+//! Rules of payments. The check against the balance, the insert and the invoice update
+//! happen in one write transaction on the tenant's single writer, so two concurrent
+//! payments can never both fit into one balance.
+
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use serde_json::json;
+
+use super::idempotency::{self, Saved};
+use super::model::{CreatePayment, Payment, PaymentMethod};
+use super::repo;
+use crate::audit::{self, Actor};
+use crate::clock;
+use crate::domain::{format_iso_date, parse_iso_date, FieldError, Paise};
+use crate::error::{AppError, AppResult};
+use crate::modules::sales::common::{in_scope, optional_text, Problems, Scope};
+use crate::modules::sales::invoices::{model::InvoiceStatus, repo as invoices};
+use crate::tenancy::TenantHandle;
+
+const ROUTE: &str = "POST /api/v1/payments";
+
+/// A payment request whose fields are known to be well formed.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub invoice_id: String,
+    pub amount_paise: i64,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub received_on: String,
+}
+
+pub fn check(req: &CreatePayment) -> AppResult<Checked> {
+    let mut p = Problems::new();
+    let invoice_id = p.check(
+        "invoice_id",
+        uuid::Uuid::parse_str(req.invoice_id.trim())
+            .map(|u| u.to_string())
+            .map_err(|_| FieldError::invalid_format("must be an invoice id (UUID)")),
+    );
+    let amount = p.check(
+        "amount_paise",
+        Paise::parse(req.amount_paise).and_then(|a| {
+            if a.value() > 0 {
+                Ok(a.value())
+            } else {
+                Err(FieldError::out_of_range("must be greater than 0"))
+            }
+        }),
+    );
+    let reference = p.check(
+        "reference",
+        optional_text(req.reference.as_deref().unwrap_or(""), 100),
+    );
+    let received_on = match req.received_on.as_deref() {
+        None => Some(clock::today()),
+        Some(d) => p.check("received_on", parse_iso_date(d.trim())),
+    };
+    let (Some(invoice_id), Some(amount_paise), Some(reference), Some(received_on)) =
+        (invoice_id, amount, reference, received_on)
+    else {
+        return Err(p.into_error());
+    };
+    Ok(Checked {
+        invoice_id,
+        amount_paise,
+        method: req.method,
+        reference,
+        received_on: format_iso_date(received_on),
+    })
+}
+
+/// Records one payment in the caller's transaction: the invoice must be issued or
+/// partially paid and the amount must fit the balance due.
+pub fn apply(
+    c: &Connection,
+    scope: &Scope,
+    user_id: &str,
+    p: &Checked,
+    actor: &Actor,
+) -> AppResult<Payment> {
+    let inv = invoices::get(c, &p.invoice_id)?
+        .filter(|i| in_scope(scope, &i.branch_id))
+        .ok_or_else(|| AppError::field("invoice_id", "not_found", "no such invoice"))?;
+    match inv.status {
+        InvoiceStatus::Draft => {
+            return Err(AppError::Conflict(
+                "a draft invoice cannot be paid; issue it first".into(),
+            ))
+        }
+        InvoiceStatus::Cancelled => {
+            return Err(AppError::Conflict(
+                "a cancelled invoice cannot be paid".into(),
+            ))
+        }
+        _ => {}
+    }
+    let balance = inv.grand_total_paise - inv.amount_paid_paise;
+    if p.amount_paise > balance {
+        return Err(AppError::Overpayment {
+            balance_due_paise: balance,
+        });
+    }
+    let paid = inv.amount_paid_paise + p.amount_paise;
+    let status = if paid == inv.grand_total_paise {
+        InvoiceStatus::Paid
+    } else {
+        InvoiceStatus::PartiallyPaid
+    };
+    let now = clock::now_rfc3339();
+    let payment = Payment {
+        id: crate::ids::new_id(),
+        invoice_id: inv.id.clone(),
+        amount_paise: p.amount_paise,
+        method: p.method,
+        reference: p.reference.clone(),
+        received_on: p.received_on.clone(),
+        created_by: user_id.to_string(),
+        created_at: now.clone(),
+    };
+    repo::insert(c, &payment)?;
+    invoices::set_paid(c, &inv.id, paid, status, &now)?;
+    audit::append(
+        c,
+        actor,
+        "payment.created",
+        "payment",
+        Some(&payment.id),
+        json!({"invoice_id": inv.id, "number": inv.number, "amount_paise": p.amount_paise,
+               "method": p.method.as_str(), "amount_paid_paise": paid, "status": status.as_str()}),
+    )?;
+    Ok(payment)
+}
+
+/// What the client gets: the status code and body, and whether it is a replay.
+pub struct Recorded {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub replayed: bool,
+}
+
+/// Records a payment; with an Idempotency-Key, a retry of the same request returns the
+/// stored original response and a different request under the same key is refused.
+/// Only successful responses are stored: a refused request may be retried and is decided
+/// afresh.
+pub fn record(
+    tenant: &Arc<TenantHandle>,
+    scope: &Scope,
+    user_id: &str,
+    req: &CreatePayment,
+    key: Option<&str>,
+    actor: &Actor,
+) -> AppResult<Recorded> {
+    let checked = check(req)?;
+    let canonical = serde_json::to_string(req).map_err(AppError::internal)?;
+    let hash = idempotency::fingerprint(ROUTE, &canonical);
+    let now = clock::unix_now();
+    tenant.db.write_blocking(|tx| {
+        idempotency::prune(tx, now)?;
+        if let Some(k) = key {
+            if let Some(saved) = idempotency::find(tx, user_id, k)? {
+                if saved.request_hash != hash {
+                    return Err(AppError::IdempotencyMismatch);
+                }
+                let body = serde_json::from_str(&saved.body).map_err(AppError::internal)?;
+                return Ok(Recorded {
+                    status: saved.status,
+                    body,
+                    replayed: true,
+                });
+            }
+        }
+        let payment = apply(tx, scope, user_id, &checked, actor)?;
+        let body = serde_json::to_value(&payment).map_err(AppError::internal)?;
+        if let Some(k) = key {
+            let saved = Saved {
+                request_hash: hash.clone(),
+                status: 201,
+                body: body.to_string(),
+            };
+            idempotency::save(tx, user_id, k, &saved, now)?;
+        }
+        Ok(Recorded {
+            status: 201,
+            body,
+            replayed: false,
+        })
+    })
+}
+
+/// A payment the user may see (its invoice is in their branches), or 404.
+pub fn visible(c: &Connection, scope: &Scope, id: &str) -> AppResult<Payment> {
+    repo::get(c, id)?
+        .filter(|(_, branch)| in_scope(scope, branch))
+        .map(|(p, _)| p)
+        .ok_or(AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,24 @@
+//! Sales and money over real HTTP: customers, items, invoices (GST figures worked out
+//! independently), numbering and payments under concurrency, idempotency across a
+//! restart, access control, tenant isolation, validation and receivables.
+
+mod common;
+
+#[path = "sales/access.rs"]
+mod access;
+#[path = "sales/demo.rs"]
+mod demo;
+#[path = "sales/lifecycle.rs"]
+mod lifecycle;
+#[path = "sales/numbering.rs"]
+mod numbering;
+#[path = "sales/payments.rs"]
+mod payments;
+#[path = "sales/receivables.rs"]
+mod receivables;
+#[path = "sales/support.rs"]
+mod support;
+#[path = "sales/validation.rs"]
+mod validation;
+#[path = "sales/worked.rs"]
+mod worked;

@@ -1,0 +1,72 @@
+//! The demo data: seeded once, through the service functions, in every status.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+#[test]
+fn demo_sales_data_is_complete_and_consistent() {
+    let app = TestApp::start();
+    let email = app.create_tenant("demo-like");
+    let token = token_of(&app.login("demo-like", &email, OWNER_PASSWORD));
+    let handle = app.tenants.open_blocking("demo-like").expect("tenant");
+    let me = json_of(app.get(&token, "/api/v1/auth/me"), 200);
+    let owner = me["id"].as_str().expect("id").to_string();
+    let seeded = bisman::modules::sales::demo::seed(&handle, &owner)
+        .expect("seed")
+        .expect("first run seeds");
+    assert_eq!(
+        (seeded.customers, seeded.items, seeded.invoices),
+        (50, 100, 200)
+    );
+    assert!(
+        bisman::modules::sales::demo::seed(&handle, &owner)
+            .expect("again")
+            .is_none(),
+        "only once"
+    );
+
+    let count = |sql: &str| -> i64 {
+        handle
+            .db
+            .read_blocking(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .expect(sql)
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM branches"), 3);
+    assert_eq!(count("SELECT COUNT(DISTINCT state_code) FROM branches"), 2);
+    assert_eq!(count("SELECT COUNT(DISTINCT gst_rate_bp) FROM items"), 8);
+    assert!(count("SELECT COUNT(*) FROM customers WHERE gstin IS NOT NULL") > 0);
+    assert_eq!(count("SELECT COUNT(DISTINCT status) FROM invoices"), 5);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM payments"),
+        i64::try_from(seeded.payments).expect("n")
+    );
+    // Totals are the sums of the lines; paid amounts are the sums of the payments.
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM invoices i WHERE taxable_total_paise + cgst_total_paise + sgst_total_paise + igst_total_paise
+               != (SELECT SUM(taxable_paise + cgst_paise + sgst_paise + igst_paise) FROM invoice_lines l WHERE l.invoice_id = i.id)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM invoices i WHERE amount_paid_paise
+               != (SELECT COALESCE(SUM(amount_paise), 0) FROM payments p WHERE p.invoice_id = i.id)"
+        ),
+        0
+    );
+    let chain = handle
+        .db
+        .read_blocking(bisman::audit::verify)
+        .expect("verify");
+    assert!(chain.ok && chain.events > 500);
+    // And the API serves it.
+    let r: Value = json_of(app.get(&token, "/api/v1/reports/receivables"), 200);
+    assert!(r["totals"]["outstanding_paise"].as_i64().expect("total") > 0);
+    let page: Value = json_of(
+        app.get(&token, "/api/v1/invoices?status=paid&limit=200"),
+        200,
+    );
+    assert!(!page["items"].as_array().expect("items").is_empty());
+}
