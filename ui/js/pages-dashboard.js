@@ -1,6 +1,6 @@
 // Dashboard: receivables by aging bucket, recent invoices, today's payments.
 
-import { h, put, svg, clear, fmtPaise, fmtDate, todayIso, methodName } from './util.js';
+import { h, put, svg, clear, fmtPaise, fmtDate, todayIso, addDaysIso, methodName } from './util.js';
 import { api, session, getAll } from './api.js';
 import { pageHeader, problemBox, table, badge, loading } from './components.js';
 
@@ -65,7 +65,8 @@ async function receivablesPanel(panel) {
         { label: 'Customer', render: (r) => r.customer_name || r.name || r.customer?.name || r.customer_id },
         ...AGING_BUCKETS.map(([k, l]) => ({ label: l, className: 'num', render: (r) => fmtPaise(bucketAmount(r, k)) })),
         { label: 'Outstanding', className: 'num', render: (r) => fmtPaise(outstandingOf(r)) },
-      ], rows.slice(0, 10), { caption: 'Customers with the largest balances', empty: 'No outstanding receivables.' }));
+      ], [...rows].sort((a, b) => (outstandingOf(b) > outstandingOf(a) ? 1 : outstandingOf(b) < outstandingOf(a) ? -1 : 0)).slice(0, 10),
+      { caption: 'Customers with the largest balances', empty: 'No outstanding receivables.' }));
   } catch (e) {
     put(clear(panel), h('h2', 'Receivables by age'), problemBox(e, () => receivablesPanel(panel)));
   }
@@ -74,16 +75,25 @@ async function receivablesPanel(panel) {
 async function recentInvoicesPanel(panel) {
   put(clear(panel), h('h2', 'Recent invoices'), loading());
   try {
-    const page = await api('GET', '/api/v1/invoices', { query: { limit: 8 } });
+    // The list is in creation order: walk the last 60 days' pages and keep the newest.
+    let latest = [];
+    let cursor = null;
+    for (let i = 0; i < 10; i += 1) {
+      const pg = await api('GET', '/api/v1/invoices', { query: { from: addDaysIso(todayIso(), -60), limit: 200, cursor } });
+      latest = [...latest, ...(pg.items || [])].slice(-8);
+      cursor = pg.next_cursor;
+      if (!cursor) break;
+    }
+    const page = { items: latest.reverse() };
     const customers = session.can('sales.customers:read') ? await getAll('/api/v1/customers', {}, 5).catch(() => []) : [];
     const nameOf = (r) => r.customer_name || customers.find((c) => c.id === r.customer_id)?.name || '—';
     put(clear(panel), h('h2', 'Recent invoices'), table([
       { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.id}` }, r.number || 'Draft') },
-      { label: 'Date', render: (r) => fmtDate(r.invoice_date) },
+      { label: 'Date', className: 'nowrap', render: (r) => fmtDate(r.invoice_date) },
       { label: 'Customer', render: nameOf },
       { label: 'Status', render: (r) => badge(r.status) },
       { label: 'Total', className: 'num', render: (r) => fmtPaise(r.grand_total_paise) },
-    ], page.items || [], { empty: 'No invoices yet.' }));
+    ], page.items || [], { empty: 'No invoices in the last 60 days.' }));
   } catch (e) {
     put(clear(panel), h('h2', 'Recent invoices'), problemBox(e, () => recentInvoicesPanel(panel)));
   }

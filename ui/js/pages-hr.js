@@ -46,6 +46,7 @@ export async function renderEmployees(main, _params, query) {
   put(main, filters);
   list = pagedTable({
     caption: 'Employees',
+    empty: 'No employees match.',
     columns: [
       { label: 'Code', render: (e) => h('a', { href: `#/employees/${e.id}` }, e.employee_code) },
       { label: 'Name', render: (e) => e.name },

@@ -53,10 +53,11 @@ export async function renderInvoices(main, _p, query) {
   put(main, filters);
   list = pagedTable({
     caption: 'Invoices',
+    empty: 'No invoices match.',
     columns: [
       { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.id}` }, r.number || 'Draft') },
-      { label: 'Date', render: (r) => fmtDate(r.invoice_date) },
-      { label: 'Due', render: (r) => fmtDate(r.due_date) },
+      { label: 'Date', className: 'nowrap', render: (r) => fmtDate(r.invoice_date) },
+      { label: 'Due', className: 'nowrap', render: (r) => fmtDate(r.due_date) },
       { label: 'Customer', render: (r) => customerName(r, customers) },
       { label: 'Branch', render: (r) => byId(branches, r.branch_id)?.code || '—' },
       { label: 'Status', render: (r) => badge(r.status) },
