@@ -241,6 +241,11 @@ test('create an employee and see the masked PAN; inline Aadhaar check', async (t
   assert.equal(await page.locator('[data-sensitive="aadhaar"]').textContent(), '********2346');
   state.employeeUrl = page.url();
   await shot(page, 'employee');
+  await page.goto(`${BASE}/#/employees`);
+  await page.getByRole('link', { name: 'E-0001' }).waitFor();
+  await shot(page, 'employees');
+  await page.goto(state.employeeUrl);
+  await heading(page, 'Priya Raman');
 });
 
 test('owner reveals the PAN; staff has no Reveal button and the API refuses', async (t) => {
@@ -394,6 +399,10 @@ test('a missing permission hides the action and the API still refuses it', async
 test('draft: edit the lines, issue, then cancel with a reason', async (t) => {
   if (needs(t, 'branches', 'sales')) return;
   const page = state.owner;
+  await page.goto(`${BASE}/#/invoices`);
+  await heading(page, 'Invoices');
+  await page.getByRole('link', { name: 'Draft' }).first().waitFor();
+  await shot(page, 'invoices');
   await page.goto(`${BASE}/#/invoices/${state.draftId}`);
   await heading(page, 'Draft invoice');
   await page.getByRole('link', { name: 'Edit' }).click();
@@ -525,7 +534,7 @@ test('system administrator: tenants list, create, suspend, resume', async () => 
   await page.context().close();
 });
 
-test('API docs viewer and the phone layout', async () => {
+test('API docs viewer, the phone layout and sign-out', async () => {
   const page = await newPage();
   await page.goto(`${BASE}/api-docs`);
   await page.locator('details.op').first().waitFor();
@@ -544,6 +553,13 @@ test('API docs viewer and the phone layout', async () => {
   const scroll = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scroll <= 390, `no horizontal page scroll on a phone (scrollWidth ${scroll})`);
   await shot(phone, 'phone-invoices', { docs: true });
+  // Sign out: back to the sign-in page, the session is gone and its token is refused.
+  const token = await phone.evaluate(() => JSON.parse(sessionStorage.getItem('bisman.session')).access_token);
+  await phone.getByRole('button', { name: 'Sign out' }).click();
+  await heading(phone, 'Sign in');
+  assert.equal(await phone.evaluate(() => sessionStorage.getItem('bisman.session')), null);
+  const after = await fetch(`${BASE}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(after.status, 401);
   await phone.context().close();
 });
 
