@@ -26,6 +26,7 @@ need debootstrap debootstrap
 need systemd-nspawn systemd-container
 
 root=$(mktemp -d /tmp/bisman-live.XXXXXX)
+chmod 755 "$root"   # it becomes the container's /: every user must traverse it
 nspawn_pid=""
 cleanup() {
   if [[ -n $nspawn_pid ]] && kill -0 "$nspawn_pid" 2>/dev/null; then
