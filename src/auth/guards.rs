@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
 use super::jwt::Claims;
@@ -232,9 +231,4 @@ impl<'r> FromRequest<'r> for SystemAdmin {
             Err(e) => Outcome::Error(stash(req, e)),
         }
     }
-}
-
-/// Rocket needs a Status for forwarding; kept for completeness of the guard API.
-pub fn status_of(e: &AppError) -> Status {
-    Status::from_code(e.status()).unwrap_or(Status::InternalServerError)
 }

@@ -87,13 +87,8 @@ pub fn open(auth: &Auth, s: &Subject, now: i64) -> AppResult<TokenPair> {
     })
 }
 
-pub enum RefreshOutcome {
-    /// The token is valid and now spent; the caller re-checks the user and calls `continue_family`.
-    Spent(RefreshRow),
-}
-
 /// Spends a refresh token. Unknown, expired, revoked or reused → 401 (reuse revokes the family).
-pub fn spend(auth: &Auth, refresh_token: &str, now: i64) -> AppResult<RefreshOutcome> {
+pub fn spend(auth: &Auth, refresh_token: &str, now: i64) -> AppResult<RefreshRow> {
     let hash = hash_refresh(refresh_token);
     let outcome = auth.control.write_blocking(|tx| {
         let Some(row) = sessions::find_refresh(tx, &hash)? else {
@@ -109,7 +104,7 @@ pub fn spend(auth: &Auth, refresh_token: &str, now: i64) -> AppResult<RefreshOut
         Ok(Ok(row))
     })?;
     match outcome {
-        Ok(row) => Ok(RefreshOutcome::Spent(row)),
+        Ok(row) => Ok(row),
         Err(revoked) => {
             if let Some(family) = revoked {
                 tracing::warn!(family = %family, "refresh token reuse detected; family revoked");

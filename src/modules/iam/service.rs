@@ -7,7 +7,7 @@ use serde_json::json;
 use super::model::*;
 use super::repo;
 use crate::audit::{self, Actor};
-use crate::auth::sessions::{self, RefreshOutcome, Subject};
+use crate::auth::sessions::{self, Subject};
 use crate::auth::{password, permissions, principal, Auth};
 use crate::clock;
 use crate::domain::{Email, TenantSlug};
@@ -129,7 +129,7 @@ pub fn refresh(auth: &Auth, tenants: &Tenants, token: &str, ip: &str) -> AppResu
         return Err(AppError::Unauthorized);
     }
     let now = clock::unix_now();
-    let RefreshOutcome::Spent(row) = sessions::spend(auth, token, now)?;
+    let row = sessions::spend(auth, token, now)?;
     auth.limits.auth.check(&format!("{ip}|{}", row.user_id))?;
     match row.scope.as_str() {
         "tenant" => {
