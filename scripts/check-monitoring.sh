@@ -28,6 +28,8 @@ if [[ -z $promtool ]]; then
   rm -rf "$dl"
   promtool=$tools/promtool
 fi
+# Absolute: the unit tests below run from inside $dir.
+promtool=$(realpath "$promtool")
 "$promtool" --version 2>&1 | head -n 1
 
 python=python3
