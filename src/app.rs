@@ -120,6 +120,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
     let repl_stop = core.replication.clone();
     let mut probes: Vec<Box<dyn ops::ReadinessProbe>> = Vec::new();
     let mut gauges: Vec<Box<dyn ops::GaugeSource>> = Vec::new();
+    let scanner = crate::scan::Scanner::from_settings(s);
+    let scanner_for_ping = scanner.clone();
+    probes.push(Box::new(crate::scan::ScannerProbe(scanner.clone())));
     if let Some(r) = &core.replication {
         probes.push(Box::new(ReplicationProbe(Arc::clone(r))));
         gauges.push(Box::new(ReplicationProbe(Arc::clone(r))));
@@ -133,6 +136,7 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .manage(ops::Probes(probes))
         .manage(ops::GaugeSources(gauges))
         .manage(ReplicationState(core.replication.clone()))
+        .manage(crate::modules::files::ScannerState(scanner))
         .attach(fairings::Edge::new(s))
         .attach(AdHoc::on_liftoff("background", move |rocket| {
             // Printed only now: the listener is bound, so a client may connect at once.
@@ -152,6 +156,15 @@ pub fn build(core: &Core) -> Rocket<Build> {
                         loop {
                             tick.tick().await;
                             r.refresh().await;
+                        }
+                    });
+                }
+                if let Some(sc) = scanner_for_ping {
+                    rocket::tokio::spawn(async move {
+                        let mut tick = rocket::tokio::time::interval(Duration::from_secs(15));
+                        loop {
+                            tick.tick().await;
+                            sc.refresh().await;
                         }
                     });
                 }
@@ -188,4 +201,5 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .mount("/api/v1", crate::modules::hr::routes())
         .mount("/api/v1", crate::modules::audit_log::routes())
         .mount("/api/v1", crate::modules::sales::routes())
+        .mount("/api/v1", crate::modules::files::routes())
 }
