@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::model::{FileMeta, UploadForm};
 use super::repo;
-use super::service::{self, rejection_reason, Owner};
+use super::service::{self, rejection_reason, Owner, Scanned};
 use super::upload::Upload;
 use crate::auth::TenantUser;
 use crate::blocking;
@@ -84,10 +84,11 @@ async fn store_upload(
             }
             e => e,
         })?;
-    let (status, scanner_down) = match &scanner.0 {
-        None => (ScanStatus::Unscanned, false),
+    let scanned = match &scanner.0 {
+        None => Scanned::NoScanner,
         Some(sc) => match sc.scan(&upload.data).await {
-            ScanDecision::Store(status) => (status, status == ScanStatus::Unscanned),
+            ScanDecision::Store(ScanStatus::Clean) => Scanned::Clean,
+            ScanDecision::Store(ScanStatus::Unscanned) => Scanned::ScannerDown,
             ScanDecision::RejectMalware { signature } => {
                 tracing::warn!(tenant = %user.tenant.slug, signature = %signature, size = upload.data.len(),
                     "upload refused: malware detected");
@@ -109,16 +110,7 @@ async fn store_upload(
     };
     let (t, actor, keys) = (Arc::clone(&user.tenant), user.actor(), Arc::clone(keys));
     blocking::run(move || {
-        service::store(
-            &t,
-            &keys,
-            &scope,
-            &checked,
-            &upload.data,
-            status,
-            scanner_down,
-            &actor,
-        )
+        service::store(&t, &keys, &scope, &checked, &upload.data, scanned, &actor)
     })
     .await
 }

@@ -87,6 +87,25 @@ pub fn rejection_reason(e: &AppError) -> Option<&'static str> {
     }
 }
 
+/// What scanning said about an upload that may be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scanned {
+    Clean,
+    /// No scanner is configured.
+    NoScanner,
+    /// The scanner gave no verdict and the policy is `fail_open`.
+    ScannerDown,
+}
+
+impl Scanned {
+    pub fn status(self) -> ScanStatus {
+        match self {
+            Scanned::Clean => ScanStatus::Clean,
+            Scanned::NoScanner | Scanned::ScannerDown => ScanStatus::Unscanned,
+        }
+    }
+}
+
 /// An upload that passed every check that needs no scanner and no database.
 pub struct Checked {
     pub owner: Owner,
@@ -153,8 +172,7 @@ pub fn store(
     scope: &BranchScope,
     checked: &Checked,
     data: &[u8],
-    scan: ScanStatus,
-    scanner_down: bool,
+    scan: Scanned,
     actor: &Actor,
 ) -> AppResult<FileMeta> {
     let ring = keys.ring_blocking(&tenant.slug)?;
@@ -167,7 +185,7 @@ pub fn store(
         size: i64::try_from(data.len())
             .map_err(|_| AppError::PayloadTooLarge("file too large".into()))?,
         sha256: checked.sha256.clone(),
-        scan: scan.as_str().into(),
+        scan: scan.status().as_str().into(),
         created_by: actor.actor_id.clone().unwrap_or_default(),
         created_at: crate::clock::now_rfc3339(),
     };
@@ -177,7 +195,7 @@ pub fn store(
         "entity": meta.entity, "entity_id": meta.entity_id, "filename": meta.filename,
         "content_type": meta.content_type, "size": meta.size, "sha256": meta.sha256, "scan": meta.scan,
     });
-    if scanner_down {
+    if scan == Scanned::ScannerDown {
         event["scanner"] = json!("unavailable (fail_open)");
     }
     tenant.db.write_blocking(|tx| {
