@@ -64,6 +64,7 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
         settings.tenant_idle,
         settings.slow_query,
     ));
+    crate::db::slow::set_threshold(settings.slow_query);
     let keys = Arc::new(KeyStore::new(secrets.master, Arc::clone(&control)));
     let limits = Limits::new(&settings);
     let auth = Arc::new(Auth::new(
@@ -115,7 +116,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
         ));
 
     let limits = Arc::clone(&core.auth.limits);
+    let data_dir = s.data_dir.clone();
     let tenants_for_shutdown = Arc::clone(&core.tenants);
+    let data_dir_at_shutdown = s.data_dir.clone();
     let repl_start = core.replication.clone();
     let repl_stop = core.replication.clone();
     let mut probes: Vec<Box<dyn ops::ReadinessProbe>> = Vec::new();
@@ -174,6 +177,14 @@ pub fn build(core: &Core) -> Rocket<Build> {
                     loop {
                         tick.tick().await;
                         limits.prune();
+                        let dir = data_dir.clone();
+                        let written = rocket::tokio::task::spawn_blocking(move || {
+                            crate::db::slow::write_report(&dir)
+                        })
+                        .await;
+                        if let Ok(Err(e)) = written {
+                            tracing::warn!(error = %e, "could not write the slow-statement report");
+                        }
                     }
                 });
             })
@@ -188,6 +199,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
                     .await
                     .unwrap_or(0);
                 tracing::info!(checkpointed = n, "shutdown: tenant WALs checkpointed");
+                if let Err(e) = crate::db::slow::write_report(&data_dir_at_shutdown) {
+                    tracing::warn!(error = %e, "could not write the slow-statement report");
+                }
             })
         }))
         .register("/", catchers::all())

@@ -37,6 +37,7 @@ fn configure(conn: &Connection, kind: ConnectionKind) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.set_prepared_statement_cache_capacity(128);
+    super::slow::install(conn);
     Ok(())
 }
 

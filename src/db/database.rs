@@ -158,8 +158,8 @@ impl Database {
 
     fn note_duration(&self, kind: &'static str, started: Instant) {
         let took = started.elapsed();
+        // Statements are counted one by one (db::slow); this names the slow transaction.
         if took >= self.slow_query {
-            crate::metrics::global().slow_queries.inc();
             tracing::warn!(target: "bisman::slow_query", db = %self.path.display(), kind, took_ms = took.as_millis() as u64, "slow database operation");
         }
     }

@@ -5,6 +5,8 @@ pub mod connection;
 pub mod database;
 pub mod embedded;
 pub mod migrate;
+pub mod slow;
+pub mod stats;
 
 pub use connection::{open_reader, open_writer, ConnectionKind};
 pub use database::{Database, OpenError};
