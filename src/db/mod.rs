@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod database;
 pub mod embedded;
+pub mod group_sync;
 pub mod migrate;
 pub mod slow;
 pub mod stats;
