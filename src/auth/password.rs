@@ -1,7 +1,7 @@
 //! Password hashing (argon2id, OWASP parameters) and the password policy.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -21,19 +21,68 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Each argon2 computation holds 19 MiB. At most one per core runs at a time (more would
+/// not finish sooner on the CPUs we have); a login flood queues here instead of
+/// multiplying that memory by the number of requests in flight.
+struct Gate {
+    busy: Mutex<usize>,
+    freed: Condvar,
+    max: usize,
+}
+
+struct Slot<'a>(&'a Gate);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut n) = self.0.busy.lock() {
+            *n = n.saturating_sub(1);
+        }
+        self.0.freed.notify_one();
+    }
+}
+
+impl Gate {
+    fn get() -> &'static Gate {
+        static G: OnceLock<Gate> = OnceLock::new();
+        G.get_or_init(|| Gate {
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
+            max: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        })
+    }
+
+    fn run<T>(&self, f: impl FnOnce() -> T) -> T {
+        if let Ok(mut n) = self.busy.lock() {
+            while *n >= self.max {
+                match self.freed.wait(n) {
+                    Ok(g) => n = g,
+                    Err(_) => return f(), // poisoned: never block logins on a bookkeeping bug
+                }
+            }
+            *n += 1;
+        }
+        let _slot = Slot(self);
+        f()
+    }
+}
+
 pub fn hash(password: &str) -> AppResult<String> {
     let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::internal(format!("argon2: {e}")))
+    Gate::get().run(|| {
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::internal(format!("argon2: {e}")))
+    })
 }
 
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Gate::get().run(|| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        }),
         Err(_) => false,
     }
 }
