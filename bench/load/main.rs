@@ -30,6 +30,7 @@ const PASSWORD: &str = "Kesar-Mango#2026";
 struct Server {
     child: Child,
     base: String,
+    log: std::path::PathBuf,
 }
 
 impl Server {
@@ -51,10 +52,11 @@ impl Server {
         for (k, v) in extra {
             cmd.env(k, v);
         }
+        let log = std::fs::File::create(dir.join("server.log")).expect("server log");
         let mut child = cmd
             .arg("serve")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("spawn server");
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
@@ -73,7 +75,11 @@ impl Server {
             "server ready in {:.0} ms",
             started.elapsed().as_secs_f64() * 1000.0
         );
-        Server { child, base }
+        Server {
+            child,
+            base,
+            log: dir.join("server.log"),
+        }
     }
 
     fn proc_status(&self, key: &str) -> u64 {
@@ -95,6 +101,15 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // A server that died under load says why in its last log lines.
+        if let Ok(Some(status)) = self.child.try_wait() {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(20).collect();
+            eprintln!("server exited early ({status}); last log lines:");
+            for l in tail.iter().rev() {
+                eprintln!("  {l}");
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

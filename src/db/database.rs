@@ -4,11 +4,12 @@
 //! async runtime never stalls on disk I/O.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use scheduled_thread_pool::ScheduledThreadPool;
 
 use super::connection::{configure_reader, open_writer};
 use super::group_sync::GroupSync;
@@ -47,6 +48,21 @@ impl r2d2::CustomizeConnection<Connection, rusqlite::Error> for ReaderCustomizer
     }
 }
 
+/// The reaper threads of every reader pool. r2d2 gives each pool three threads of its
+/// own by default: with 256 tenants open that is 768 idle threads, and opening and
+/// closing tenants becomes a thread-creation storm. Two shared threads do the same work.
+fn pool_maintenance() -> Arc<ScheduledThreadPool> {
+    static POOL: OnceLock<Arc<ScheduledThreadPool>> = OnceLock::new();
+    Arc::clone(POOL.get_or_init(|| {
+        Arc::new(
+            ScheduledThreadPool::builder()
+                .num_threads(2)
+                .thread_name_pattern("db-pool-{}")
+                .build(),
+        )
+    }))
+}
+
 impl Database {
     /// Opens (creating if needed) and migrates a database file.
     pub fn open(
@@ -56,6 +72,7 @@ impl Database {
         slow_query: Duration,
     ) -> Result<Database, OpenError> {
         let shown = path.display().to_string();
+        let new_wal = !wal_path(path).exists();
         let mut writer = open_writer(path).map_err(|cause| OpenError::Sqlite {
             path: shown.clone(),
             cause,
@@ -87,7 +104,9 @@ impl Database {
                 path: shown.clone(),
                 cause,
             })?;
-        sync_dir(path);
+        if new_wal {
+            sync_dir(path);
+        }
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX);
         let readers = r2d2::Pool::builder()
@@ -96,6 +115,7 @@ impl Database {
             .idle_timeout(Some(Duration::from_secs(60)))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(ReaderCustomizer))
+            .thread_pool(pool_maintenance())
             .build(manager)
             .map_err(|cause| OpenError::Pool { path: shown, cause })?;
         Ok(Database {
@@ -181,6 +201,12 @@ impl Database {
             tracing::warn!(target: "bisman::slow_query", db = %self.path.display(), kind, took_ms = took.as_millis() as u64, "slow database operation");
         }
     }
+}
+
+fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push("-wal");
+    db.with_file_name(name)
 }
 
 /// Best effort: fsync the directory holding `path` (new files' directory entries).
