@@ -53,6 +53,9 @@ pub enum Command {
     /// Replication status.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// Tenant data keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Point-in-time restore of one tenant from its replica into a new file, then verify it.
     Restore {
         #[arg(long)]
@@ -72,6 +75,17 @@ pub enum BackupCommand {
     Status {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// New data-key version for every tenant; re-encrypts every encrypted field and file
+    /// online (the server keeps serving). Rerun after an interruption to continue.
+    Rotate {
+        /// Testing aid: stop after this many committed batches, as a crash would.
+        #[arg(long, hide = true)]
+        stop_after_batches: Option<u64>,
     },
 }
 
@@ -210,6 +224,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Backup(BackupCommand::Status { json }) => {
             backup_status(settings(&cli, None)?, *json)
         }
+        Command::Keys(KeysCommand::Rotate { stop_after_batches }) => {
+            keys_rotate(settings(&cli, None)?, *stop_after_batches)
+        }
         Command::Restore {
             tenant,
             timestamp,
@@ -231,6 +248,69 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             }
         }
     }
+}
+
+/// Exit code of a rotation stopped by `--stop-after-batches` (distinct from failure).
+const EXIT_STOPPED: u8 = 3;
+
+fn keys_rotate(s: Settings, stop_after_batches: Option<u64>) -> Result<ExitCode, Failure> {
+    use crate::keys::rotate::{self, Batches, Options};
+    use indicatif::{ProgressBar, ProgressStyle};
+    let core = quiet_core(s)?;
+    let opts = Options {
+        stop_after_batches,
+        ..Options::default()
+    };
+    let style = ProgressStyle::with_template("{prefix:>20} [{bar:40}] {pos}/{len} rows {msg}")
+        .map_err(|e| Failure(format!("progress bar: {e}")))?
+        .progress_chars("=> ");
+    let mut batches = Batches::default();
+    let mut failed = false;
+    for t in core.tenants.list_blocking()? {
+        // Drawn on stderr only when it is a terminal; hidden under systemd or in scripts.
+        let bar = ProgressBar::new(0)
+            .with_style(style.clone())
+            .with_prefix(t.slug.clone());
+        let result = core.tenants.open_blocking(&t.slug).and_then(|h| {
+            rotate::rotate_tenant(
+                &core.control,
+                core.keys.master(),
+                &h.db,
+                &t.slug,
+                &opts,
+                &mut batches,
+                &bar,
+            )
+        });
+        bar.finish_and_clear();
+        match result {
+            Ok(o) if !o.finished => {
+                println!(
+                    "tenant {}: stopped after {} batches; rerun to continue with version {}",
+                    o.tenant, batches.committed, o.version
+                );
+                return Ok(ExitCode::from(EXIT_STOPPED));
+            }
+            Ok(o) => println!(
+                "tenant {}: key version {} ({}), re-encrypted {} fields and {} file chunks, retired {:?}",
+                o.tenant,
+                o.version,
+                if o.created { "new" } else { "resumed" },
+                o.fields,
+                o.chunks,
+                o.retired
+            ),
+            Err(e) => {
+                failed = true;
+                eprintln!("tenant {}: rotation failed: {}", t.slug, Failure::from(e).0);
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn quiet_core(s: Settings) -> Result<Core, Failure> {

@@ -1,6 +1,8 @@
 //! Tenant key store: the master key in memory, each tenant's wrapped keys in the control
 //! DB, unwrapped key rings cached.
 
+pub mod rotate;
+
 use std::sync::Arc;
 
 use moka::sync::Cache;
@@ -76,10 +78,35 @@ impl KeyStore {
         rocket::tokio::task::spawn_blocking(move || me.ring_blocking(&t)).await?
     }
 
+    /// The ring to encrypt with inside a tenant write transaction. `bisman keys rotate`
+    /// runs in another process, so the cached ring may name an old current version: this
+    /// asks the control DB which version is current (one indexed read) and reloads on a
+    /// mismatch. Called with the tenant's write lock held, so once the rotation has taken
+    /// that lock after adding its version, no write under the old version can follow,
+    /// and a single re-encryption pass is enough.
+    pub fn ring_for_write_blocking(&self, tenant: &str) -> AppResult<Arc<TenantKeys>> {
+        let ring = self.ring_blocking(tenant)?;
+        let current = self.control.read_blocking(|c| current_version(c, tenant))?;
+        if current == Some(ring.current_version()) {
+            return Ok(ring);
+        }
+        self.forget(tenant);
+        self.ring_blocking(tenant)
+    }
+
     /// Forgets a cached ring (after a rotation, or when a ciphertext names an unknown version).
     pub fn forget(&self, tenant: &str) {
         self.rings.invalidate(tenant);
     }
+}
+
+/// The newest live data-key version of a tenant (the one new writes must use).
+pub fn current_version(c: &Connection, tenant: &str) -> AppResult<Option<u32>> {
+    Ok(c.query_row(
+        "SELECT max(version) FROM tenant_data_keys WHERE tenant = ?1 AND retired_at IS NULL",
+        [tenant],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn load_ring(c: &Connection, master: &MasterKey, tenant: &str) -> AppResult<TenantKeys> {
