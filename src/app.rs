@@ -12,6 +12,7 @@ use crate::backup::{Replication, ReplicationProbe};
 use crate::config::{ConfigProblem, Settings};
 use crate::db::embedded::CONTROL_MIGRATIONS;
 use crate::db::Database;
+use crate::drill::{DrillProbe, Drills};
 use crate::http::{catchers, fairings, openapi, ops, ui};
 use crate::keys::KeyStore;
 use crate::tenancy::Tenants;
@@ -124,6 +125,17 @@ pub fn build(core: &Core) -> Rocket<Build> {
         probes.push(Box::new(ReplicationProbe(Arc::clone(r))));
         gauges.push(Box::new(ReplicationProbe(Arc::clone(r))));
     }
+    // Restore drills need a replica to restore from.
+    let drills = match (&core.replication, s.restore_drill_interval) {
+        (Some(r), Some(every)) => {
+            let d = Arc::new(Drills::load(&s.data_dir));
+            probes.push(Box::new(DrillProbe(Arc::clone(&d))));
+            gauges.push(Box::new(DrillProbe(Arc::clone(&d))));
+            Some((d, Arc::clone(r), every))
+        }
+        _ => None,
+    };
+    let tenants_for_drills = Arc::clone(&core.tenants);
     rocket::custom(figment)
         .manage(s.clone())
         .manage(Arc::clone(&core.tenants))
@@ -154,6 +166,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
                             r.refresh().await;
                         }
                     });
+                }
+                if let Some((d, r, every)) = drills {
+                    rocket::tokio::spawn(crate::drill::schedule(d, r, tenants_for_drills, every));
                 }
                 crate::service::notify_ready();
                 rocket::tokio::spawn(async move {

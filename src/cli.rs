@@ -50,7 +50,7 @@ pub enum Command {
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Replication status.
+    /// Replication status and restore drills.
     #[command(subcommand)]
     Backup(BackupCommand),
     /// Tenant data keys.
@@ -75,6 +75,12 @@ pub enum BackupCommand {
     Status {
         #[arg(long)]
         json: bool,
+    },
+    /// Restore drill now: restore each tenant (or one) from its replica into a scratch
+    /// file, check integrity, the audit chain and row counts against the live file.
+    Verify {
+        #[arg(long)]
+        tenant: Option<String>,
     },
 }
 
@@ -223,6 +229,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Backup(BackupCommand::Status { json }) => {
             backup_status(settings(&cli, None)?, *json)
+        }
+        Command::Backup(BackupCommand::Verify { tenant }) => {
+            backup_verify(settings(&cli, None)?, tenant.as_deref())
         }
         Command::Keys(KeysCommand::Rotate { stop_after_batches }) => {
             keys_rotate(settings(&cli, None)?, *stop_after_batches)
@@ -616,26 +625,61 @@ fn restore(
 }
 
 pub fn verify_restored(path: &Path) -> Result<crate::audit::Verification, Failure> {
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| Failure(format!("cannot open the restored file: {e}")))?;
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| Failure(format!("integrity check failed to run: {e}")))?;
-    if integrity != "ok" {
-        return Err(Failure(format!(
-            "the restored file failed PRAGMA integrity_check: {integrity}"
-        )));
+    crate::drill::check_restored(path)
+        .map(|(_, v)| v)
+        .map_err(Failure)
+}
+
+/// `bisman backup verify`: a restore drill of every tenant (or one) now.
+fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
+    let core = quiet_core(s)?;
+    let repl = core.replication.clone().ok_or_else(|| {
+        Failure("BISMAN_REPLICA_URL is not set: there is no replica to verify".into())
+    })?;
+    let slugs: Vec<String> = match only {
+        Some(t) => {
+            let slug = crate::domain::TenantSlug::parse(t)
+                .map_err(|e| Failure(format!("--tenant: {}", e.message)))?;
+            if core.tenants.record_blocking(slug.as_str())?.is_none() {
+                return Err(Failure(format!("no tenant {slug}")));
+            }
+            vec![slug.to_string()]
+        }
+        None => core
+            .tenants
+            .list_blocking()?
+            .into_iter()
+            .map(|t| t.slug)
+            .collect(),
+    };
+    let rt = small_runtime()?;
+    let mut failed = false;
+    for slug in slugs {
+        let r = rt.block_on(crate::drill::run(&repl, &core.tenants, &slug));
+        if r.ok {
+            let counts = r
+                .counts
+                .iter()
+                .map(|c| format!("{} {}/{}", c.table, c.restored, c.live))
+                .collect::<Vec<_>>()
+                .join(", ");
+            println!(
+                "tenant {slug}: ok in {:.2}s: integrity ok, audit chain ok ({} events, a prefix of the live chain), rows restored/live: {counts}",
+                r.seconds, r.audit_events
+            );
+        } else {
+            failed = true;
+            println!(
+                "tenant {slug}: FAILED: {}",
+                r.error.as_deref().unwrap_or("unknown")
+            );
+        }
     }
-    let v = crate::audit::verify(&conn)
-        .map_err(|e| Failure(format!("audit verification failed to run: {e}")))?;
-    if !v.ok {
-        return Err(Failure(format!(
-            "the restored audit chain is broken at seq {}",
-            v.first_bad_seq.unwrap_or(0)
-        )));
-    }
-    Ok(v)
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {

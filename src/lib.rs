@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod drill;
 pub mod error;
 pub mod http;
 pub mod ids;
