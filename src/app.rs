@@ -136,6 +136,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
         _ => None,
     };
     let tenants_for_drills = Arc::clone(&core.tenants);
+    let maintenance = s
+        .maintenance_interval
+        .map(|every| (Arc::clone(&core.tenants), every));
     rocket::custom(figment)
         .manage(s.clone())
         .manage(Arc::clone(&core.tenants))
@@ -169,6 +172,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
                 }
                 if let Some((d, r, every)) = drills {
                     rocket::tokio::spawn(crate::drill::schedule(d, r, tenants_for_drills, every));
+                }
+                if let Some((t, every)) = maintenance {
+                    rocket::tokio::spawn(crate::maintenance::schedule(t, every));
                 }
                 crate::service::notify_ready();
                 rocket::tokio::spawn(async move {

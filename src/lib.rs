@@ -21,6 +21,7 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod keys;
+pub mod maintenance;
 pub mod metrics;
 pub mod modules;
 pub mod replication;
