@@ -380,17 +380,34 @@ impl ReadinessProbe for DrillProbe {
 
 impl GaugeSource for DrillProbe {
     fn gauges(&self) -> Vec<Gauge> {
-        let samples = self
-            .0
-            .snapshot()
-            .into_iter()
-            .filter_map(|(t, d)| d.last_success.map(|s| (vec![("tenant", t)], s as f64)))
+        let state = self.0.snapshot();
+        let success = state
+            .iter()
+            .filter_map(|(t, d)| {
+                d.last_success
+                    .map(|s| (vec![("tenant", t.clone())], s as f64))
+            })
             .collect();
-        vec![Gauge {
-            name: "bisman_restore_drill_last_success_timestamp",
-            help: "Unix time of the last restore drill of the tenant that passed.",
-            samples,
-        }]
+        let failed = state
+            .iter()
+            .filter(|(_, d)| d.last_run.is_some())
+            .map(|(t, d)| {
+                let f = if d.last_error.is_some() { 1.0 } else { 0.0 };
+                (vec![("tenant", t.clone())], f)
+            })
+            .collect();
+        vec![
+            Gauge {
+                name: "bisman_restore_drill_last_success_timestamp",
+                help: "Unix time of the last restore drill of the tenant that passed.",
+                samples: success,
+            },
+            Gauge {
+                name: "bisman_restore_drill_failed",
+                help: "1 when the tenant's last restore drill failed (see /ready for why), else 0.",
+                samples: failed,
+            },
+        ]
     }
 }
 
