@@ -192,13 +192,13 @@ async fn restore_and_check(
     let (tenants, slug, file) = (Arc::clone(tenants), slug.to_string(), file.to_path_buf());
     rocket::tokio::task::spawn_blocking(move || {
         let (restored, v) = check_restored(&file)?;
-        let live = tenants
-            .open_blocking(&slug)
+        // A plain read-only connection, not the registry's pool: a drill must not reopen
+        // the pool of a suspended tenant or evict a busy one.
+        let parsed = crate::domain::TenantSlug::parse(&slug)
+            .map_err(|e| format!("bad tenant slug: {}", e.message))?;
+        let live = crate::db::open_reader(&tenants.file_path(&parsed))
             .map_err(|e| format!("cannot open the live file: {e}"))?;
-        let counts = live
-            .db
-            .read_blocking(|c| Ok(compare_with_live(&restored, &v, c)))
-            .map_err(|e| format!("cannot read the live file: {e}"))??;
+        let counts = compare_with_live(&restored, &v, &live)?;
         Ok((v.events, counts))
     })
     .await

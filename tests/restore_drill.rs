@@ -254,19 +254,22 @@ fn backup_verify_and_scheduled_drills_pass_and_report_failures() {
         let r = http.get(format!("{base}/ready")).send().ok()?;
         let status = r.status().as_u16();
         let v: Value = r.json().ok()?;
-        v["checks"]["restore_drill"]
-            .as_str()?
-            .contains("restore drill failed")
-            .then_some((status, v))
+        let check = v["checks"]["restore_drill"].as_str()?;
+        (check.contains("restore drill failed")
+            && check.contains("acme")
+            && check.contains("globex"))
+        .then_some((status, v))
     });
     assert_eq!(ready.0, 503, "{}", ready.1);
     assert_eq!(ready.1["status"], "not_ready");
+    let m = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .and_then(|r| r.text())
+        .expect("metrics");
     assert!(
-        ready.1["checks"]["restore_drill"]
-            .as_str()
-            .is_some_and(|s| s.contains("acme") && s.contains("globex")),
-        "{}",
-        ready.1
+        m.contains("bisman_restore_drill_failed{tenant=\"acme\"} 1"),
+        "{m}"
     );
     drop(server);
 }

@@ -18,7 +18,7 @@
 //! ciphertext under them.
 
 use indicatif::ProgressBar;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 
 use crate::crypto::{ciphertext_key_version, reencrypt_chunk, MasterKey, TenantKeys};
 use crate::db::Database;
@@ -372,16 +372,4 @@ pub fn live_versions(c: &Connection, tenant: &str) -> AppResult<Vec<u32>> {
     )?;
     let rows = stmt.query_map([tenant], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// True when a tenant has a rotation in progress (more than one live version).
-pub fn unfinished(c: &Connection, tenant: &str) -> AppResult<bool> {
-    let n: Option<i64> = c
-        .query_row(
-            "SELECT count(*) FROM tenant_data_keys WHERE tenant = ?1 AND retired_at IS NULL",
-            [tenant],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(n.unwrap_or(0) > 1)
 }
