@@ -99,7 +99,7 @@ fn writable_check(dir: &Path) -> String {
 
 /// Readiness: 503 with the failing checks named, 200 when every check is ok or disabled.
 #[utoipa::path(get, path = "/ready", tag = "operations", responses(
-    (status = 200, description = "Ready", body = Readiness),
+    (status = 200, description = "Ready. `checks` has control_db, data_dir_writable, disk_free, replication, and with a replica configured restore_drill (the last restore drill of every tenant passed); each is ok, disabled or an error", body = Readiness),
     (status = 503, description = "Not ready; the failing checks say why", body = Readiness)))]
 #[rocket::get("/ready")]
 pub async fn ready(
