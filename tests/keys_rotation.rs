@@ -509,18 +509,49 @@ fn rotation_under_concurrent_http_load_against_a_real_server_survives_crashes() 
     );
     assert_eq!(live_versions(&control, "acme"), vec![2]);
     let first_two = started.elapsed();
-    // 3. SIGKILL at an arbitrary moment of a third rotation, then rerun to completion.
+    // 3. SIGKILL in the middle of a third rotation (once at least one batch of 100
+    //    employees is under v3), then rerun to completion.
     let mut child = bisman(dir.path())
         .args(["keys", "rotate"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn rotate");
-    std::thread::sleep(Duration::from_millis(40));
-    let _ = child.kill();
+    let mut killed_mid_rotation = false;
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(30) {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            break;
+        }
+        let under_v3 = versions_in(&tenant_db)
+            .iter()
+            .filter(|(_, v)| *v == Some(3))
+            .count();
+        if under_v3 >= 300 {
+            let _ = child.kill(); // SIGKILL
+            killed_mid_rotation = true;
+            break;
+        }
+    }
     let _ = child.wait();
+    assert!(
+        killed_mid_rotation,
+        "the rotation finished before it could be killed"
+    );
+    assert_eq!(
+        live_versions(&control, "acme"),
+        vec![2, 3],
+        "killed with v3 unfinished"
+    );
+    let half = versions_in(&tenant_db);
+    eprintln!(
+        "killed with {} of {} values already under v3",
+        half.iter().filter(|(_, v)| *v == Some(3)).count(),
+        half.len()
+    );
     let o = rotate(&[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("key version 3 (resumed)"));
     let live = live_versions(&control, "acme");
     assert_eq!(live, vec![3], "{}", String::from_utf8_lossy(&o.stdout));
     std::thread::sleep(Duration::from_millis(300));
@@ -561,4 +592,164 @@ fn rotation_under_concurrent_http_load_against_a_real_server_survives_crashes() 
     let server = spawn_server(dir.path(), port);
     check_all(&base);
     stop_server(server);
+}
+
+/// The runbook's recovery for a tenant file restored from before a rotation: copy the old
+/// key row back from (a restore of) the old control DB, rotate again.
+#[test]
+fn a_file_from_before_a_rotation_is_recovered_by_restoring_its_old_key_and_rotating() {
+    use bisman::modules::hr::crypt::{self, PAN};
+    let app = TestApp::start();
+    let owner = app.owner_token("acme");
+    let branch = json_of(
+        app.post(
+            &owner,
+            "/api/v1/branches",
+            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
+        ),
+        201,
+    )["id"]
+        .as_str()
+        .expect("branch id")
+        .to_string();
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let e = json_of(
+            app.post(&owner, "/api/v1/employees", &employee(&branch, n, true)),
+            201,
+        );
+        ids.push((n, e["id"].as_str().expect("id").to_string()));
+    }
+    // "Backups" from before the rotation: the tenant file and the control DB's key rows.
+    let old_file = app.dir.path().join("old-acme.db");
+    let handle = app.tenants.open_blocking("acme").expect("open");
+    handle
+        .db
+        .with_writer(|c| {
+            c.execute("VACUUM INTO ?1", [old_file.to_string_lossy()])?;
+            Ok(())
+        })
+        .expect("snapshot");
+    let old_keys: Vec<(String, u32, Vec<u8>, String)> = app
+        .control
+        .read_blocking(|c| {
+            let mut s = c.prepare(
+                "SELECT tenant, version, wrapped, created_at FROM tenant_data_keys WHERE tenant = 'acme'",
+            )?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .expect("old keys");
+
+    let done = rotate_once(&app, "acme", &Options::default());
+    assert_eq!((done.version, done.retired.clone()), (2, vec![1]));
+
+    // The old file's values are under the deleted v1: unreadable now.
+    let old = bisman::db::Database::open(
+        &old_file,
+        &bisman::db::embedded::TENANT_MIGRATIONS,
+        1,
+        Duration::from_secs(1),
+    )
+    .expect("open old file");
+    let first_pan = |db: &bisman::db::Database, id: &str| -> Vec<u8> {
+        db.read_blocking(|c| {
+            Ok(
+                c.query_row("SELECT pan_enc FROM employees WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+        .expect("pan")
+    };
+    app.keys.forget("acme");
+    let ring = app.keys.ring_blocking("acme").expect("ring");
+    assert!(crypt::open(&ring, &ids[0].1, PAN, &first_pan(&old, &ids[0].1)).is_err());
+
+    // Put v1 back (what the runbook's sqlite3 ATTACH/INSERT does), rotate again.
+    app.control
+        .write_blocking(|tx| {
+            for (t, v, w, at) in &old_keys {
+                tx.execute(
+                    "INSERT OR IGNORE INTO tenant_data_keys (tenant, version, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![t, v, w, at],
+                )?;
+            }
+            Ok(())
+        })
+        .expect("restore old key");
+    let recovered = rotate::rotate_tenant(
+        &app.control,
+        app.keys.master(),
+        &old,
+        "acme",
+        &Options::default(),
+        &mut Batches::default(),
+        &ProgressBar::hidden(),
+    )
+    .expect("rotate the old file");
+    assert!(recovered.finished && !recovered.created, "{recovered:?}");
+    assert_eq!((recovered.version, recovered.retired), (2, vec![1]));
+    assert_all_under(&old_file, 2);
+    app.keys.forget("acme");
+    let ring = app.keys.ring_blocking("acme").expect("ring");
+    for (n, id) in &ids {
+        let pan_now = crypt::open(&ring, id, PAN, &first_pan(&old, id)).expect("decrypts");
+        assert_eq!(&*pan_now, &pan(*n));
+    }
+}
+
+/// Throughput of a rotation on a larger tenant (run by hand:
+/// `cargo test --test keys_rotation throughput -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn rotation_throughput() {
+    use bisman::modules::hr::crypt::{self, AADHAAR, ACCOUNT, PAN};
+    let app = TestApp::start();
+    let owner = app.owner_token("acme");
+    let branch = json_of(
+        app.post(
+            &owner,
+            "/api/v1/branches",
+            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
+        ),
+        201,
+    )["id"]
+        .as_str()
+        .expect("branch id")
+        .to_string();
+    let ring = app.keys.ring_blocking("acme").expect("ring");
+    let handle = app.tenants.open_blocking("acme").expect("open");
+    let rows = 20_000u32;
+    handle
+        .db
+        .write_blocking(|tx| {
+            for n in 0..rows {
+                let id = bisman::ids::new_id();
+                let p = crypt::seal(&ring, &id, PAN, &pan(n))?;
+                let a = crypt::seal(&ring, &id, AADHAAR, &aadhaar(n))?;
+                let b = crypt::seal(&ring, &id, ACCOUNT, &account(n))?;
+                tx.execute(
+                    "INSERT INTO employees (id, employee_code, name, branch_id, pan_enc, aadhaar_enc, bank_account_enc, created_at, updated_at) \
+                     VALUES (?1, ?2, 'x', ?3, ?4, ?5, ?6, 'now', 'now')",
+                    rusqlite::params![id, format!("E{n:06}"), branch, p.enc, a.enc, b.enc],
+                )?;
+            }
+            Ok(())
+        })
+        .expect("seed");
+    let mib: Vec<u8> = (0..1024 * 1024).map(|i| (i % 251) as u8).collect();
+    for _ in 0..20 {
+        store_file(&app, "acme", "e", &mib);
+    }
+    let started = Instant::now();
+    let o = rotate_once(&app, "acme", &Options::default());
+    let took = started.elapsed();
+    eprintln!(
+        "rotated {} fields and {} chunks (20 MiB) in {took:?}: {:.0} fields/s",
+        o.fields,
+        o.chunks,
+        o.fields as f64 / took.as_secs_f64()
+    );
+    assert!(o.finished);
 }
