@@ -79,6 +79,7 @@ pub enum BackupCommand {
     /// Restore drill now: restore each tenant (or one) from its replica into a scratch
     /// file, check integrity, the audit chain and row counts against the live file.
     Verify {
+        /// Only this tenant (default: every tenant).
         #[arg(long)]
         tenant: Option<String>,
     },

@@ -27,7 +27,12 @@ impl KeyStore {
         KeyStore {
             master,
             control,
-            rings: Cache::builder().max_capacity(1024).build(),
+            // A bounded lifetime as a backstop: a ring cached before a rotation by another
+            // process is dropped within minutes even where no reload is triggered.
+            rings: Cache::builder()
+                .max_capacity(1024)
+                .time_to_live(std::time::Duration::from_secs(300))
+                .build(),
         }
     }
 
