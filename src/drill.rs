@@ -9,8 +9,8 @@
 //!    head's sequence number has the same hash (the replica may lag, never diverge);
 //! 5. for tables the application never deletes from ([`COMPARED_TABLES`]), the restored
 //!    row count is at most the live one. Tables with legitimate deletes (roles, draft
-//!    invoices and their lines, role/branch assignments, pruned idempotency keys) are not
-//!    compared: a replica older than a delete would have more rows and fail wrongly.
+//!    invoices and their lines, documents, role/branch assignments, pruned idempotency
+//!    keys) are not compared: a replica older than a delete would have more rows and fail wrongly.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,14 +27,14 @@ use crate::metrics::Gauge;
 use crate::tenancy::Tenants;
 
 /// Tables whose rows are never deleted by the application (see the module docs).
-pub const COMPARED_TABLES: [&str; 8] = [
+/// Not `files`: documents can be deleted (and go with a deleted draft invoice).
+pub const COMPARED_TABLES: [&str; 7] = [
     "users",
     "branches",
     "employees",
     "customers",
     "items",
     "payments",
-    "files",
     "audit_events",
 ];
 
@@ -527,8 +527,8 @@ mod tests {
 
         // More rows in the copy than live, in a table the app never deletes from.
         copy.execute(
-            "INSERT INTO files (id, entity, entity_id, filename, content_type, size, sha256, scan, chunk_count, created_by, created_at) \
-             VALUES ('f', 'employee', 'e', 'x.pdf', 'application/pdf', 0, 'x', 'clean', 1, 'u', 'now')",
+            "INSERT INTO items (id, sku, name, hsn_sac, unit, unit_price_paise, gst_rate_bp, created_at, updated_at) \
+             VALUES ('i', 'SKU', 'x', '1234', 'nos', 0, 0, 'now', 'now')",
             [],
         )
         .expect("insert");
@@ -536,7 +536,7 @@ mod tests {
             .read_blocking(|c| Ok(compare_with_live(&copy, &v, c)))
             .expect("read")
             .expect_err("more rows than live");
-        assert!(err.contains("files"), "{err}");
+        assert!(err.contains("items"), "{err}");
 
         // A chain that is not a prefix of the live one.
         let other = tenant_file(dir.path(), "other.db");
