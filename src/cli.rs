@@ -93,6 +93,10 @@ pub enum KeysCommand {
         /// Testing aid: stop after this many committed batches, as a crash would.
         #[arg(long, hide = true)]
         stop_after_batches: Option<u64>,
+        /// Testing aid: seconds between a new version and retiring the old ones
+        /// (default: the servers' key cache lifetime plus a minute).
+        #[arg(long, hide = true)]
+        retire_after_secs: Option<u64>,
     },
 }
 
@@ -234,9 +238,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Backup(BackupCommand::Verify { tenant }) => {
             backup_verify(settings(&cli, None)?, tenant.as_deref())
         }
-        Command::Keys(KeysCommand::Rotate { stop_after_batches }) => {
-            keys_rotate(settings(&cli, None)?, *stop_after_batches)
-        }
+        Command::Keys(KeysCommand::Rotate {
+            stop_after_batches,
+            retire_after_secs,
+        }) => keys_rotate(
+            settings(&cli, None)?,
+            *stop_after_batches,
+            *retire_after_secs,
+        ),
         Command::Restore {
             tenant,
             timestamp,
@@ -263,26 +272,38 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
 /// Exit code of a rotation stopped by `--stop-after-batches` (distinct from failure).
 const EXIT_STOPPED: u8 = 3;
 
-fn keys_rotate(s: Settings, stop_after_batches: Option<u64>) -> Result<ExitCode, Failure> {
+fn keys_rotate(
+    s: Settings,
+    stop_after_batches: Option<u64>,
+    retire_after_secs: Option<u64>,
+) -> Result<ExitCode, Failure> {
     use crate::keys::rotate::{self, Batches, Options};
     use indicatif::{ProgressBar, ProgressStyle};
     let core = quiet_core(s)?;
-    let opts = Options {
+    let mut opts = Options {
         stop_after_batches,
         ..Options::default()
     };
+    if let Some(secs) = retire_after_secs {
+        opts.retire_after = std::time::Duration::from_secs(secs);
+    }
     let style = ProgressStyle::with_template("{prefix:>20} [{bar:40}] {pos}/{len} rows {msg}")
         .map_err(|e| Failure(format!("progress bar: {e}")))?
         .progress_chars("=> ");
+    // Drawn on stderr only when it is a terminal; hidden under systemd or in scripts.
+    let bar_for = |slug: &str| {
+        ProgressBar::new(0)
+            .with_style(style.clone())
+            .with_prefix(slug.to_string())
+    };
     let mut batches = Batches::default();
     let mut failed = false;
+    // Phase 1, every tenant: new version, everything rewritten under it.
+    let mut done = Vec::new();
     for t in core.tenants.list_blocking()? {
-        // Drawn on stderr only when it is a terminal; hidden under systemd or in scripts.
-        let bar = ProgressBar::new(0)
-            .with_style(style.clone())
-            .with_prefix(t.slug.clone());
+        let bar = bar_for(&t.slug);
         let result = core.tenants.open_blocking(&t.slug).and_then(|h| {
-            rotate::rotate_tenant(
+            let r = rotate::reencrypt(
                 &core.control,
                 core.keys.master(),
                 &h.db,
@@ -290,15 +311,47 @@ fn keys_rotate(s: Settings, stop_after_batches: Option<u64>) -> Result<ExitCode,
                 &opts,
                 &mut batches,
                 &bar,
-            )
+            )?;
+            Ok((h, r))
         });
         bar.finish_and_clear();
         match result {
-            Ok(o) if !o.finished => {
+            Ok((_, r)) if r.outcome.stopped => {
                 println!(
                     "tenant {}: stopped after {} batches; rerun to continue with version {}",
-                    o.tenant, batches.committed, o.version
+                    r.outcome.tenant, batches.committed, r.outcome.version
                 );
+                return Ok(ExitCode::from(EXIT_STOPPED));
+            }
+            Ok(pair) => done.push(pair),
+            Err(e) => {
+                failed = true;
+                eprintln!("tenant {}: rotation failed: {}", t.slug, Failure::from(e).0);
+            }
+        }
+    }
+    // One wait for all tenants: running servers drop rings cached before the rotation.
+    let wait = done
+        .iter()
+        .map(|(_, r)| rotate::wait_before_retiring(r, &opts))
+        .max()
+        .unwrap_or_default();
+    if !wait.is_zero() {
+        println!(
+            "every value is re-encrypted; waiting {}s before retiring old key versions, so running servers stop using them (interrupting is safe: rerun)",
+            wait.as_secs()
+        );
+        std::thread::sleep(wait);
+    }
+    // Phase 2: recount, catch up, retire.
+    for (h, r) in done {
+        let slug = r.outcome.tenant.clone();
+        let bar = bar_for(&slug);
+        let result = rotate::retire_unused(&core.control, &h.db, r, &opts, &mut batches, &bar);
+        bar.finish_and_clear();
+        match result {
+            Ok(o) if o.stopped => {
+                println!("tenant {slug}: stopped; rerun to continue");
                 return Ok(ExitCode::from(EXIT_STOPPED));
             }
             Ok(o) => println!(
@@ -312,7 +365,7 @@ fn keys_rotate(s: Settings, stop_after_batches: Option<u64>) -> Result<ExitCode,
             ),
             Err(e) => {
                 failed = true;
-                eprintln!("tenant {}: rotation failed: {}", t.slug, Failure::from(e).0);
+                eprintln!("tenant {slug}: rotation failed: {}", Failure::from(e).0);
             }
         }
     }

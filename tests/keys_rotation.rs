@@ -147,6 +147,14 @@ fn reveal(app: &TestApp, token: &str, id: &str) -> Value {
     )
 }
 
+/// No wait before retiring: the in-process server checks versions under the write lock.
+fn quick() -> Options {
+    Options {
+        retire_after: Duration::ZERO,
+        ..Options::default()
+    }
+}
+
 fn rotate_once(app: &TestApp, tenant: &str, opts: &Options) -> rotate::TenantOutcome {
     let handle = app.tenants.open_blocking(tenant).expect("open");
     rotate::rotate_tenant(
@@ -207,6 +215,7 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
             rows_per_batch: 4,
             chunks_per_batch: 1,
             stop_after_batches: Some(3),
+            ..quick()
         },
     );
     assert!(!partial.finished && partial.created && partial.version == 2);
@@ -235,7 +244,7 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
     }
 
     // Rerun: continues with v2 (no v3), finishes, retires v1.
-    let done = rotate_once(&app, "acme", &Options::default());
+    let done = rotate_once(&app, "acme", &quick());
     assert!(done.finished && !done.created, "{done:?}");
     assert_eq!(done.version, 2);
     assert_eq!(done.retired, vec![1]);
@@ -261,7 +270,7 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
     assert_eq!(found["items"][0]["id"], ids[&7].as_str());
 
     // A finished rotation leaves nothing to resume: the next run makes v3 and retires v2.
-    let again = rotate_once(&app, "acme", &Options::default());
+    let again = rotate_once(&app, "acme", &quick());
     assert!(again.finished && again.created && again.version == 3);
     assert_eq!(again.retired, vec![2]);
     assert_all_under(&path, 3);
@@ -473,9 +482,10 @@ fn rotation_under_concurrent_http_load_against_a_real_server_survives_crashes() 
             }
         }));
     }
+    // No 6-minute wait before retiring: this server checks versions under the write lock.
     let rotate = |extra: &[&str]| {
         bisman(dir.path())
-            .args(["keys", "rotate"])
+            .args(["keys", "rotate", "--retire-after-secs", "0"])
             .args(extra)
             .output()
             .expect("keys rotate")
@@ -512,7 +522,7 @@ fn rotation_under_concurrent_http_load_against_a_real_server_survives_crashes() 
     // 3. SIGKILL in the middle of a third rotation (once at least one batch of 100
     //    employees is under v3), then rerun to completion.
     let mut child = bisman(dir.path())
-        .args(["keys", "rotate"])
+        .args(["keys", "rotate", "--retire-after-secs", "0"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -641,7 +651,7 @@ fn a_file_from_before_a_rotation_is_recovered_by_restoring_its_old_key_and_rotat
         })
         .expect("old keys");
 
-    let done = rotate_once(&app, "acme", &Options::default());
+    let done = rotate_once(&app, "acme", &quick());
     assert_eq!((done.version, done.retired.clone()), (2, vec![1]));
 
     // The old file's values are under the deleted v1: unreadable now.
@@ -683,7 +693,7 @@ fn a_file_from_before_a_rotation_is_recovered_by_restoring_its_old_key_and_rotat
         app.keys.master(),
         &old,
         "acme",
-        &Options::default(),
+        &quick(),
         &mut Batches::default(),
         &ProgressBar::hidden(),
     )
@@ -743,7 +753,7 @@ fn rotation_throughput() {
         store_file(&app, "acme", "e", &mib);
     }
     let started = Instant::now();
-    let o = rotate_once(&app, "acme", &Options::default());
+    let o = rotate_once(&app, "acme", &quick());
     let took = started.elapsed();
     eprintln!(
         "rotated {} fields and {} chunks (20 MiB) in {took:?}: {:.0} fields/s",
@@ -752,4 +762,87 @@ fn rotation_throughput() {
         o.fields as f64 / took.as_secs_f64()
     );
     assert!(o.finished);
+}
+
+/// A writer that ignores the version check (it encrypts with a ring cached before the
+/// rotation) while old versions wait to be retired: the recount after the wait finds its
+/// value and re-encrypts it before anything is deleted.
+#[test]
+fn values_written_under_an_old_version_during_the_wait_are_caught_before_retiring() {
+    use bisman::modules::hr::crypt::{self, PAN};
+    let app = TestApp::start();
+    let owner = app.owner_token("acme");
+    let branch = json_of(
+        app.post(
+            &owner,
+            "/api/v1/branches",
+            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
+        ),
+        201,
+    )["id"]
+        .as_str()
+        .expect("branch id")
+        .to_string();
+    for n in 0..5 {
+        json_of(
+            app.post(&owner, "/api/v1/employees", &employee(&branch, n, true)),
+            201,
+        );
+    }
+    let stale = app
+        .keys
+        .ring_blocking("acme")
+        .expect("ring before the rotation");
+    assert_eq!(stale.current_version(), 1);
+    let handle = app.tenants.open_blocking("acme").expect("open");
+    let late_id = bisman::ids::new_id();
+    let writer = {
+        let (db, id, branch) = (Arc::clone(&handle.db), late_id.clone(), branch.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            let sealed = crypt::seal(&stale, &id, PAN, &pan(4242)).expect("seal");
+            db.write_blocking(|tx| {
+                tx.execute(
+                    "INSERT INTO employees (id, employee_code, name, branch_id, pan_enc, created_at, updated_at) \
+                     VALUES (?1, 'LATE', 'Late Writer', ?2, ?3, 'now', 'now')",
+                    rusqlite::params![id, branch, sealed.enc],
+                )?;
+                Ok(())
+            })
+            .expect("stale write");
+        })
+    };
+    let started = Instant::now();
+    let o = rotate_once(
+        &app,
+        "acme",
+        &Options {
+            retire_after: Duration::from_secs(2),
+            ..Options::default()
+        },
+    );
+    writer.join().expect("writer");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "waited before retiring"
+    );
+    assert!(o.finished && o.retired == vec![1], "{o:?}");
+    let path = app.dir.path().join("tenants/acme/tenant.db");
+    assert_all_under(&path, 2);
+    app.keys.forget("acme");
+    let ring = app.keys.ring_blocking("acme").expect("ring");
+    let blob: Vec<u8> = handle
+        .db
+        .read_blocking(|c| {
+            Ok(c.query_row(
+                "SELECT pan_enc FROM employees WHERE id = ?1",
+                [&late_id],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("late row");
+    assert_eq!(
+        &*crypt::open(&ring, &late_id, PAN, &blob).expect("decrypts"),
+        &pan(4242)
+    );
 }

@@ -12,6 +12,11 @@ use crate::crypto::{CryptoError, MasterKey, TenantKeys};
 use crate::db::Database;
 use crate::error::{AppError, AppResult};
 
+/// How long an unwrapped ring stays cached. `keys rotate` waits this long (plus a margin)
+/// after adding a version before it deletes old ones, so any writer that took its ring
+/// from this cache has reloaded it by then.
+pub const RING_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
 pub struct KeyStore {
     master: MasterKey,
     control: Arc<Database>,
@@ -31,7 +36,7 @@ impl KeyStore {
             // process is dropped within minutes even where no reload is triggered.
             rings: Cache::builder()
                 .max_capacity(1024)
-                .time_to_live(std::time::Duration::from_secs(300))
+                .time_to_live(RING_CACHE_TTL)
                 .build(),
         }
     }

@@ -15,7 +15,13 @@
 //! live version has an unfinished rotation, and a rerun continues with the newest version
 //! instead of adding another. Values already under it are skipped without decrypting.
 //! Old versions are deleted from the control DB only after a full scan finds no
-//! ciphertext under them.
+//! ciphertext under them, and no sooner than `Options::retire_after` after the new
+//! version was created: by then every running server has dropped any ring it cached
+//! before the rotation (`RING_CACHE_TTL`), so even a writer that does not check the
+//! version under the write lock can no longer produce ciphertext under an old version.
+//! The CLI rewrites every tenant first and waits once, not once per tenant.
+
+use std::time::Duration;
 
 use indicatif::ProgressBar;
 use rusqlite::{params, Connection, Transaction};
@@ -34,6 +40,8 @@ pub struct Options {
     pub chunks_per_batch: usize,
     /// Testing aid: stop (as a crash would) after this many committed batches in total.
     pub stop_after_batches: Option<u64>,
+    /// Old versions are retired no sooner than this after the new one was created.
+    pub retire_after: Duration,
 }
 
 impl Default for Options {
@@ -42,6 +50,7 @@ impl Default for Options {
             rows_per_batch: 100,
             chunks_per_batch: 8,
             stop_after_batches: None,
+            retire_after: super::RING_CACHE_TTL + Duration::from_secs(60),
         }
     }
 }
@@ -65,21 +74,45 @@ pub struct TenantOutcome {
     pub chunks: u64,
     /// Versions deleted from the control DB.
     pub retired: Vec<u32>,
-    /// False when `stop_after_batches` cut the run short.
+    /// True once the old versions are retired.
     pub finished: bool,
+    /// True when `stop_after_batches` cut the run short.
+    pub stopped: bool,
+    /// Unix time `version` was created (the retirement wait counts from it).
+    pub version_created_at: i64,
 }
 
 fn fail(tenant: &str, what: impl std::fmt::Display) -> AppError {
     AppError::internal(format!("tenant {tenant}: {what}"))
 }
 
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
 /// Adds a new version unless one is already being rolled out; returns the ring to
-/// encrypt with and whether a version was created.
-fn begin(control: &Database, master: &MasterKey, tenant: &str) -> AppResult<(TenantKeys, bool)> {
+/// encrypt with, whether a version was created, and when the current one was.
+fn begin(
+    control: &Database,
+    master: &MasterKey,
+    tenant: &str,
+) -> AppResult<(TenantKeys, bool, i64)> {
     control.write_blocking(|tx| {
         let mut ring = super::load_ring(tx, master, tenant)?;
         if ring.versions().count() > 1 {
-            return Ok((ring, false));
+            let created: String = tx.query_row(
+                "SELECT created_at FROM tenant_data_keys WHERE tenant = ?1 AND version = ?2",
+                params![tenant, ring.current_version()],
+                |r| r.get(0),
+            )?;
+            // Unreadable: count from now, which only makes the wait longer.
+            let at = time::OffsetDateTime::parse(
+                &created,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map(|t| t.unix_timestamp())
+            .unwrap_or_else(|_| unix_now());
+            return Ok((ring, false, at));
         }
         let (version, wrapped) = ring
             .rotate(master)
@@ -88,7 +121,7 @@ fn begin(control: &Database, master: &MasterKey, tenant: &str) -> AppResult<(Ten
             "INSERT INTO tenant_data_keys (tenant, version, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![tenant, version, wrapped, crate::clock::now_rfc3339()],
         )?;
-        Ok((ring, true))
+        Ok((ring, true, unix_now()))
     })
 }
 
@@ -281,7 +314,83 @@ fn pass(
     Ok(out)
 }
 
-/// Rotates one tenant to completion (or until `stop_after_batches`).
+/// A tenant whose values are all under the new version, old versions not yet retired.
+pub struct Reencrypted {
+    ring: TenantKeys,
+    pub outcome: TenantOutcome,
+}
+
+/// Phase 1: adds (or resumes) the new version and rewrites every value under it.
+pub fn reencrypt(
+    control: &Database,
+    master: &MasterKey,
+    db: &Database,
+    tenant: &str,
+    opts: &Options,
+    batches: &mut Batches,
+    bar: &ProgressBar,
+) -> AppResult<Reencrypted> {
+    let (ring, created, version_created_at) = begin(control, master, tenant)?;
+    bar.set_length(db.read_blocking(work_total)?);
+    let mut outcome = TenantOutcome {
+        tenant: tenant.to_string(),
+        version: ring.current_version(),
+        created,
+        fields: 0,
+        chunks: 0,
+        retired: Vec::new(),
+        finished: false,
+        stopped: false,
+        version_created_at,
+    };
+    let p = pass(db, &ring, opts, batches, bar)?;
+    outcome.fields += p.fields;
+    outcome.chunks += p.chunks;
+    outcome.stopped = p.stopped;
+    Ok(Reencrypted { ring, outcome })
+}
+
+/// How much longer to wait before phase 2 may retire old versions.
+pub fn wait_before_retiring(r: &Reencrypted, opts: &Options) -> Duration {
+    let due = r.outcome.version_created_at + opts.retire_after.as_secs() as i64;
+    Duration::from_secs(u64::try_from(due - unix_now()).unwrap_or(0))
+}
+
+/// Phase 2 (after the wait): recounts; rewrites anything a writer put under an old
+/// version meanwhile; then deletes the old versions and records the rotation.
+pub fn retire_unused(
+    control: &Database,
+    db: &Database,
+    mut r: Reencrypted,
+    opts: &Options,
+    batches: &mut Batches,
+    bar: &ProgressBar,
+) -> AppResult<TenantOutcome> {
+    let version = r.ring.current_version();
+    for _ in 0..3 {
+        if db.read_blocking(|c| stale_counts(c, version))? == (0, 0) {
+            r.outcome.retired = retire(control, &r.outcome.tenant, version)?;
+            r.outcome.finished = true;
+            record(db, &r.outcome)?;
+            return Ok(r.outcome);
+        }
+        bar.set_position(0);
+        let p = pass(db, &r.ring, opts, batches, bar)?;
+        r.outcome.fields += p.fields;
+        r.outcome.chunks += p.chunks;
+        if p.stopped {
+            r.outcome.stopped = true;
+            return Ok(r.outcome);
+        }
+    }
+    Err(fail(
+        &r.outcome.tenant,
+        "values under old key versions keep appearing; is an old binary writing?",
+    ))
+}
+
+/// Both phases for one tenant, sleeping in between if needed (the CLI instead runs
+/// phase 1 for every tenant, waits once, then phase 2).
 pub fn rotate_tenant(
     control: &Database,
     master: &MasterKey,
@@ -291,39 +400,12 @@ pub fn rotate_tenant(
     batches: &mut Batches,
     bar: &ProgressBar,
 ) -> AppResult<TenantOutcome> {
-    let (ring, created) = begin(control, master, tenant)?;
-    let version = ring.current_version();
-    bar.set_length(db.read_blocking(work_total)?);
-    let mut outcome = TenantOutcome {
-        tenant: tenant.to_string(),
-        version,
-        created,
-        fields: 0,
-        chunks: 0,
-        retired: Vec::new(),
-        finished: false,
-    };
-    // One pass suffices when every writer checks the version under the write lock; a
-    // writer that does not (or a second CLI run) is caught by the recount and another pass.
-    for _ in 0..3 {
-        let p = pass(db, &ring, opts, batches, bar)?;
-        outcome.fields += p.fields;
-        outcome.chunks += p.chunks;
-        if p.stopped {
-            return Ok(outcome);
-        }
-        if db.read_blocking(|c| stale_counts(c, version))? == (0, 0) {
-            outcome.retired = retire(control, tenant, version)?;
-            outcome.finished = true;
-            record(db, &outcome)?;
-            return Ok(outcome);
-        }
-        bar.set_position(0);
+    let r = reencrypt(control, master, db, tenant, opts, batches, bar)?;
+    if r.outcome.stopped {
+        return Ok(r.outcome);
     }
-    Err(fail(
-        tenant,
-        "values under old key versions keep appearing; is an old binary writing?",
-    ))
+    std::thread::sleep(wait_before_retiring(&r, opts));
+    retire_unused(control, db, r, opts, batches, bar)
 }
 
 /// Deletes every version below `version`, now that nothing is encrypted under them.
