@@ -284,12 +284,20 @@ pub fn stagger(slug: &str, interval: Duration) -> u64 {
 
 /// When the next drill of a tenant is due (unix seconds). A failed drill is retried
 /// after at most an hour, so a transient failure does not keep `/ready` red for a week.
-pub fn next_due(d: Option<&TenantDrill>, slug: &str, started: i64, interval: Duration) -> i64 {
+/// A tenant's first drill also waits until it is 10 minutes old (at most one interval),
+/// so a tenant created a moment ago is not failed for a replica still being written.
+pub fn next_due(
+    d: Option<&TenantDrill>,
+    slug: &str,
+    started: i64,
+    created: i64,
+    interval: Duration,
+) -> i64 {
     let every = interval.as_secs() as i64;
     match d.and_then(|d| d.last_run.map(|r| (r, d.last_error.is_some()))) {
         Some((last, false)) => last + every,
         Some((last, true)) => last + every.min(3600),
-        None => started + stagger(slug, interval) as i64,
+        None => (started + stagger(slug, interval) as i64).max(created + every.min(600)),
     }
 }
 
@@ -338,11 +346,19 @@ pub async fn schedule(
                 continue;
             }
         };
-        let slugs: Vec<String> = list.into_iter().map(|t| t.slug).collect();
+        let slugs: Vec<String> = list.iter().map(|t| t.slug.clone()).collect();
         drills.retain(&slugs);
-        for slug in slugs {
+        for t in list {
+            let slug = t.slug;
+            // Unparseable: treat as old, i.e. no extra delay.
+            let created = time::OffsetDateTime::parse(
+                &t.created_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map(|c| c.unix_timestamp())
+            .unwrap_or(0);
             let state = drills.snapshot();
-            if unix_now() < next_due(state.get(&slug), &slug, started, interval) {
+            if unix_now() < next_due(state.get(&slug), &slug, started, created, interval) {
                 continue;
             }
             let report = run(&repl, &tenants, &slug).await;
@@ -427,18 +443,27 @@ mod tests {
         assert!(spread.len() > 40, "tenants spread out");
         assert!(stagger("acme", Duration::from_secs(2)) < 2);
 
-        assert_eq!(next_due(None, "acme", 1000, week), 1000 + a as i64);
+        assert_eq!(next_due(None, "acme", 1000, 0, week), 1000 + a as i64);
+        // A tenant created just now waits ten minutes for its replica to exist.
+        assert_eq!(next_due(None, "acme", 1000, 5000, week), 5600);
+        assert_eq!(
+            next_due(None, "acme", 1000, 5000, Duration::from_secs(2)),
+            (1000 + stagger("acme", Duration::from_secs(2)) as i64).max(5002)
+        );
         let passed = TenantDrill {
             last_run: Some(5000),
             last_success: Some(5000),
             last_error: None,
         };
-        assert_eq!(next_due(Some(&passed), "acme", 0, week), 5000 + 7 * 86_400);
+        assert_eq!(
+            next_due(Some(&passed), "acme", 0, 0, week),
+            5000 + 7 * 86_400
+        );
         let failed = TenantDrill {
             last_error: Some("boom".into()),
             ..passed
         };
-        assert_eq!(next_due(Some(&failed), "acme", 0, week), 5000 + 3600);
+        assert_eq!(next_due(Some(&failed), "acme", 0, 0, week), 5000 + 3600);
     }
 
     #[test]
