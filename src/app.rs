@@ -65,6 +65,7 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
         settings.tenant_idle,
         settings.slow_query,
     ));
+    crate::db::slow::set_threshold(settings.slow_query);
     let keys = Arc::new(KeyStore::new(secrets.master, Arc::clone(&control)));
     let limits = Limits::new(&settings);
     let auth = Arc::new(Auth::new(
@@ -116,11 +117,16 @@ pub fn build(core: &Core) -> Rocket<Build> {
         ));
 
     let limits = Arc::clone(&core.auth.limits);
+    let data_dir = s.data_dir.clone();
     let tenants_for_shutdown = Arc::clone(&core.tenants);
+    let data_dir_at_shutdown = s.data_dir.clone();
     let repl_start = core.replication.clone();
     let repl_stop = core.replication.clone();
     let mut probes: Vec<Box<dyn ops::ReadinessProbe>> = Vec::new();
     let mut gauges: Vec<Box<dyn ops::GaugeSource>> = Vec::new();
+    let scanner = crate::scan::Scanner::from_settings(s);
+    let scanner_for_ping = scanner.clone();
+    probes.push(Box::new(crate::scan::ScannerProbe(scanner.clone())));
     if let Some(r) = &core.replication {
         probes.push(Box::new(ReplicationProbe(Arc::clone(r))));
         gauges.push(Box::new(ReplicationProbe(Arc::clone(r))));
@@ -148,6 +154,7 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .manage(ops::Probes(probes))
         .manage(ops::GaugeSources(gauges))
         .manage(ReplicationState(core.replication.clone()))
+        .manage(crate::modules::files::ScannerState(scanner))
         .attach(fairings::Edge::new(s))
         .attach(AdHoc::on_liftoff("background", move |rocket| {
             // Printed only now: the listener is bound, so a client may connect at once.
@@ -176,12 +183,29 @@ pub fn build(core: &Core) -> Rocket<Build> {
                 if let Some((t, every)) = maintenance {
                     rocket::tokio::spawn(crate::maintenance::schedule(t, every));
                 }
+                if let Some(sc) = scanner_for_ping {
+                    rocket::tokio::spawn(async move {
+                        let mut tick = rocket::tokio::time::interval(Duration::from_secs(15));
+                        loop {
+                            tick.tick().await;
+                            sc.refresh().await;
+                        }
+                    });
+                }
                 crate::service::notify_ready();
                 rocket::tokio::spawn(async move {
                     let mut tick = rocket::tokio::time::interval(Duration::from_secs(60));
                     loop {
                         tick.tick().await;
                         limits.prune();
+                        let dir = data_dir.clone();
+                        let written = rocket::tokio::task::spawn_blocking(move || {
+                            crate::db::slow::write_report(&dir)
+                        })
+                        .await;
+                        if let Ok(Err(e)) = written {
+                            tracing::warn!(error = %e, "could not write the slow-statement report");
+                        }
                     }
                 });
             })
@@ -196,6 +220,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
                     .await
                     .unwrap_or(0);
                 tracing::info!(checkpointed = n, "shutdown: tenant WALs checkpointed");
+                if let Err(e) = crate::db::slow::write_report(&data_dir_at_shutdown) {
+                    tracing::warn!(error = %e, "could not write the slow-statement report");
+                }
             })
         }))
         .register("/", catchers::all())
@@ -209,4 +236,5 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .mount("/api/v1", crate::modules::hr::routes())
         .mount("/api/v1", crate::modules::audit_log::routes())
         .mount("/api/v1", crate::modules::sales::routes())
+        .mount("/api/v1", crate::modules::files::routes())
 }

@@ -56,6 +56,9 @@ pub enum Command {
     /// Tenant data keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Database statistics.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Point-in-time restore of one tenant from its replica into a new file, then verify it.
     Restore {
         #[arg(long)]
@@ -66,6 +69,18 @@ pub enum Command {
         /// Output file (must not exist).
         #[arg(long)]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Rows and bytes per table and index, planner statistics, and the slowest statements
+    /// the running server has seen. Read-only.
+    Stats {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -251,6 +266,27 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             timestamp,
             output,
         } => restore(settings(&cli, None)?, tenant, timestamp.as_deref(), output),
+        Command::Db(DbCommand::Stats { tenant, json }) => {
+            let s = settings(&cli, None)?;
+            let db = s.tenants_dir().join(tenant).join("tenant.db");
+            if crate::domain::TenantSlug::parse(tenant).is_err() || !db.is_file() {
+                return Err(Failure(format!(
+                    "no tenant {tenant:?} in {}",
+                    s.data_dir.display()
+                )));
+            }
+            let stats = crate::db::stats::collect(&db, &s.data_dir)
+                .map_err(|e| Failure(format!("tenant {tenant}: {e}")))?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&stats).unwrap_or_default()
+                );
+            } else {
+                print!("{}", crate::db::stats::render(tenant, &stats));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit(AuditCommand::Verify { tenant }) => {
             let core = quiet_core(settings(&cli, None)?)?;
             let handle = core

@@ -192,11 +192,7 @@ impl RateSpec {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClamdTarget {
-    Unix(PathBuf),
-    Tcp(String),
-}
+pub use crate::scan::ClamdTarget;
 
 /// Validated configuration, injected as Rocket managed state.
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@ use crate::app::Core;
 use crate::audit::Actor;
 use crate::cli::Failure;
 use crate::error::AppError;
+use crate::modules::hr::demo as people;
 use crate::modules::iam::repo as iam;
 use crate::modules::sales::demo as sales;
 use crate::modules::system::{model::CreateTenant, service as system};
@@ -23,19 +24,36 @@ pub fn ensure(core: &Core) -> Result<(), Failure> {
         system::provision_tenant(&core.tenants, &core.keys, &req, &Actor::system(None))?;
     }
     seed_sales(core)?;
+    seed_people(core)?;
     let url = format!("http://{}/", core.settings.bind);
     println!("Demo tenant ready. Open {url} and sign in with tenant '{DEMO_SLUG}', email {DEMO_EMAIL}, password {DEMO_PASSWORD}");
+    Ok(())
+}
+
+fn demo_owner_id(core: &Core) -> Result<String, Failure> {
+    let tenant = core.tenants.open_blocking(DEMO_SLUG)?;
+    let owner = tenant
+        .db
+        .read_blocking(|c| iam::credentials_by_email(c, DEMO_EMAIL))?
+        .ok_or_else(|| AppError::internal("the demo owner is missing"))?;
+    Ok(owner.id)
+}
+
+/// Twenty employees across the demo branches, once.
+fn seed_people(core: &Core) -> Result<(), Failure> {
+    let tenant = core.tenants.open_blocking(DEMO_SLUG)?;
+    let branches = sales::ensure_branches(&tenant)?;
+    let n = people::seed(&tenant, &core.keys, &branches, &demo_owner_id(core)?)?;
+    if n > 0 {
+        println!("Demo people: {n} employees with encrypted PAN, Aadhaar and bank details");
+    }
     Ok(())
 }
 
 /// Branches, customers, items, invoices and payments, once (skipped when customers exist).
 fn seed_sales(core: &Core) -> Result<(), Failure> {
     let tenant = core.tenants.open_blocking(DEMO_SLUG)?;
-    let owner = tenant
-        .db
-        .read_blocking(|c| iam::credentials_by_email(c, DEMO_EMAIL))?
-        .ok_or_else(|| AppError::internal("the demo owner is missing"))?;
-    if let Some(s) = sales::seed(&tenant, &owner.id)? {
+    if let Some(s) = sales::seed(&tenant, &demo_owner_id(core)?)? {
         println!(
             "Demo sales data: {} customers, {} items, {} invoices, {} payments",
             s.customers, s.items, s.invoices, s.payments

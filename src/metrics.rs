@@ -54,6 +54,8 @@ pub struct Metrics {
     pub cache_misses: Counter,
     pub rate_limited: Counter,
     pub slow_queries: Counter,
+    pub commits: Counter,
+    pub wal_syncs: Counter,
 }
 
 static GLOBAL: OnceLock<Metrics> = OnceLock::new();
@@ -149,8 +151,18 @@ impl Metrics {
             ),
             (
                 "bisman_slow_queries_total",
-                "Database operations slower than the slow-query threshold.",
+                "SQL statements slower than the slow-query threshold.",
                 &self.slow_queries,
+            ),
+            (
+                "bisman_commits_total",
+                "Write transactions committed (all databases).",
+                &self.commits,
+            ),
+            (
+                "bisman_wal_syncs_total",
+                "WAL fsyncs; below bisman_commits_total when group commit shares them.",
+                &self.wal_syncs,
             ),
         ] {
             let _ = writeln!(

@@ -1584,3 +1584,43 @@ fn openapi_lists_the_new_routes() {
         assert!(op["responses"]["422"].is_object() && op["responses"]["404"].is_object());
     }
 }
+
+#[test]
+fn demo_people_are_seeded_once_encrypted_and_revealable() {
+    let app = TestApp::start();
+    let token = app.owner_token("demo-like");
+    let handle = app.tenants.open_blocking("demo-like").expect("tenant");
+    let owner = json_of(app.get(&token, "/api/v1/auth/me"), 200)["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let branches = bisman::modules::sales::demo::ensure_branches(&handle).expect("branches");
+    let seed = || bisman::modules::hr::demo::seed(&handle, &app.keys, &branches, &owner);
+    assert_eq!(seed().expect("seed"), 20);
+    assert_eq!(seed().expect("again"), 0, "only once");
+
+    let page = json_of(app.get(&token, "/api/v1/employees?limit=200"), 200);
+    let items = page["items"].as_array().expect("items");
+    assert_eq!(items.len(), 20);
+    let in_branches: std::collections::HashSet<&str> = items
+        .iter()
+        .filter_map(|e| e["branch_id"].as_str())
+        .collect();
+    assert_eq!(in_branches.len(), 3, "spread over the demo branches");
+    for e in items {
+        let pan = e["pan"].as_str().expect("pan");
+        assert!(pan.starts_with("******"), "masked in lists: {pan}");
+    }
+    let id = items[0]["id"].as_str().expect("id");
+    let full = json_of(
+        app.get(&token, &format!("/api/v1/employees/{id}?reveal=true")),
+        200,
+    );
+    let pan = full["pan"].as_str().expect("pan");
+    assert_eq!(pan.len(), 10);
+    let found = json_of(
+        app.post(&token, "/api/v1/employees/lookup", &json!({"pan": pan})),
+        200,
+    );
+    assert_eq!(found["items"][0]["id"], id);
+}

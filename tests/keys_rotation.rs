@@ -47,6 +47,41 @@ fn employee(branch: &str, n: u32, with_bank: bool) -> Value {
     v
 }
 
+fn pdf(size: usize) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n1 0 obj\n<< /Title (rotation) >>\nendobj\n".to_vec();
+    out.extend((0..size).map(|i| b'a' + (i % 26) as u8));
+    out.extend_from_slice(b"\n%%EOF\n");
+    out
+}
+
+/// Uploads through the files API; returns the file id.
+fn upload(app: &TestApp, token: &str, employee: &str, data: Vec<u8>) -> String {
+    use reqwest::blocking::multipart::{Form, Part};
+    let part = Part::bytes(data)
+        .file_name("doc.pdf")
+        .mime_str("application/pdf")
+        .expect("mime");
+    let form = Form::new()
+        .text("entity", "employee")
+        .text("entity_id", employee.to_string())
+        .part("file", part);
+    let res = app
+        .req(reqwest::Method::POST, token, "/api/v1/files")
+        .multipart(form)
+        .send()
+        .expect("upload");
+    json_of(res, 201)["id"]
+        .as_str()
+        .expect("file id")
+        .to_string()
+}
+
+fn download(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
+    let res = app.get(token, &format!("/api/v1/files/{id}"));
+    assert_eq!(res.status(), 200);
+    res.bytes().expect("bytes").to_vec()
+}
+
 /// Every ciphertext in a tenant file: (what, key version).
 fn versions_in(path: &std::path::Path) -> Vec<(String, Option<u32>)> {
     let c = rusqlite::Connection::open(path).expect("open tenant");
@@ -203,6 +238,8 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
             (store_file(&app, "acme", &ids[&1], &data), data)
         })
         .collect();
+    let uploaded_before = pdf(600 * 1024);
+    let up_before = upload(&app, &owner, &ids[&2], uploaded_before.clone());
     let path = app.dir.path().join("tenants/acme/tenant.db");
     let control = app.dir.path().join("control.db");
     assert_all_under(&path, 1);
@@ -238,6 +275,17 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
         late_versions.iter().all(|(_, v)| *v == Some(2)),
         "{late_versions:?}"
     );
+    // ...uploads too...
+    let uploaded_during = pdf(300 * 1024);
+    let up_during = upload(&app, &owner, &ids[&3], uploaded_during.clone());
+    let during: Vec<_> = versions_in(&path)
+        .into_iter()
+        .filter(|(w, _)| w.contains(&up_during))
+        .collect();
+    assert!(
+        !during.is_empty() && during.iter().all(|(_, v)| *v == Some(2)),
+        "{during:?}"
+    );
     // ...and reads of both versions work mid-rotation.
     for (n, id) in &ids {
         assert_eq!(reveal(&app, &owner, id)["pan"], pan(*n));
@@ -262,6 +310,8 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
     for (id, data) in &docs {
         assert_eq!(&read_file(&app, "acme", id), data);
     }
+    assert_eq!(download(&app, &owner, &up_before), uploaded_before);
+    assert_eq!(download(&app, &owner, &up_during), uploaded_during);
     // Blind indexes use their own key: lookups still match.
     let found = json_of(
         app.post(&owner, "/api/v1/employees/lookup", &json!({"pan": pan(7)})),
@@ -748,9 +798,13 @@ fn rotation_throughput() {
             Ok(())
         })
         .expect("seed");
+    let any: String = handle
+        .db
+        .read_blocking(|c| Ok(c.query_row("SELECT id FROM employees LIMIT 1", [], |r| r.get(0))?))
+        .expect("an employee");
     let mib: Vec<u8> = (0..1024 * 1024).map(|i| (i % 251) as u8).collect();
     for _ in 0..20 {
-        store_file(&app, "acme", "e", &mib);
+        store_file(&app, "acme", &any, &mib);
     }
     let started = Instant::now();
     let o = rotate_once(&app, "acme", &quick());

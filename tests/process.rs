@@ -390,3 +390,83 @@ fn sigterm_drains_in_flight_requests_checkpoints_and_exits_zero() {
         .expect("count");
     assert!(roles > 0);
 }
+
+#[test]
+fn db_stats_shows_tables_and_the_slow_statements_as_templates() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let create = run(bisman(dir.path()).args([
+        "tenant",
+        "create",
+        "acme",
+        "--name",
+        "A",
+        "--owner-email",
+        "owner@acme.in",
+        "--owner-password",
+        OWNER_PASSWORD,
+    ]));
+    assert!(create.status.success(), "{}", stderr(&create));
+    let port = free_port();
+    // Threshold 0: every statement counts as slow, so the report has something to show.
+    let mut cmd = bisman(dir.path());
+    cmd.env("BISMAN_SLOW_QUERY_MS", "0");
+    let mut child = {
+        let mut c = cmd
+            .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+            .args(["serve"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let mut lines = BufReader::new(c.stdout.take().expect("stdout")).lines();
+        while let Some(Ok(l)) = lines.next() {
+            if l.contains("listening") {
+                break;
+            }
+        }
+        std::thread::spawn(move || for _ in lines {});
+        c
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::blocking::Client::new();
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"tenant": "acme", "email": "owner@acme.in", "password": OWNER_PASSWORD}))
+        .send()
+        .expect("login");
+    assert_eq!(login.status(), 200);
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(term.success());
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+
+    let out = run(bisman(dir.path()).args(["db", "stats", "--tenant", "acme"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("users") && text.contains("audit_events"),
+        "{text}"
+    );
+    assert!(
+        text.contains("slowest statements since the server started"),
+        "{text}"
+    );
+    assert!(text.contains("SELECT"), "{text}");
+    assert!(
+        !text.contains("owner@acme.in"),
+        "bound values never appear: {text}"
+    );
+
+    let json_out = run(bisman(dir.path()).args(["db", "stats", "--tenant", "acme", "--json"]));
+    let v: serde_json::Value = serde_json::from_slice(&json_out.stdout).expect("json");
+    assert!(v["slowest"].as_array().is_some_and(|a| !a.is_empty()));
+    let missing = run(bisman(dir.path()).args(["db", "stats", "--tenant", "nope"]));
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("no tenant"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -1,7 +1,9 @@
 //! Opening connections with the appliance's PRAGMAs.
 //!
 //! WAL lets readers run beside the one writer; `synchronous=FULL` makes an acknowledged
-//! commit survive power loss; `busy_timeout` absorbs Litestream's checkpoints instead of
+//! commit survive power loss (a `Database` then switches its writer to `NORMAL` and
+//! makes each commit durable with a shared WAL fsync before acknowledging it: see
+//! `db::group_sync`); `busy_timeout` absorbs Litestream's checkpoints instead of
 //! surfacing `SQLITE_BUSY` to users.
 
 use std::path::Path;
@@ -37,6 +39,7 @@ fn configure(conn: &Connection, kind: ConnectionKind) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.set_prepared_statement_cache_capacity(128);
+    super::slow::install(conn);
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use super::connection::{configure_reader, open_writer};
+use super::group_sync::GroupSync;
 use super::migrate::{MigrateError, Migrator};
 use crate::error::{AppError, AppResult};
 
@@ -19,6 +20,7 @@ pub struct Database {
     writer: Mutex<Connection>,
     readers: r2d2::Pool<SqliteConnectionManager>,
     slow_query: Duration,
+    durable: GroupSync,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +78,16 @@ impl Database {
                 path: shown.clone(),
                 cause,
             })?;
+        // Durability comes from GroupSync from here on (see db::group_sync); migrations
+        // above ran with synchronous=FULL. The WAL exists now: make its directory entry
+        // durable once, since commits only ever fsync the file itself.
+        writer
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|cause| OpenError::Sqlite {
+                path: shown.clone(),
+                cause,
+            })?;
+        sync_dir(path);
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX);
         let readers = r2d2::Pool::builder()
@@ -91,6 +103,7 @@ impl Database {
             writer: Mutex::new(writer),
             readers,
             slow_query,
+            durable: GroupSync::for_database(path),
         })
     }
 
@@ -135,6 +148,11 @@ impl Database {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        let ticket = self.durable.committed();
+        drop(conn);
+        crate::metrics::global().commits.inc();
+        // Outside the writer lock: the next transaction runs while we wait for the fsync.
+        self.durable.wait_durable(ticket)?;
         self.note_duration("write", started);
         Ok(out)
     }
@@ -158,9 +176,18 @@ impl Database {
 
     fn note_duration(&self, kind: &'static str, started: Instant) {
         let took = started.elapsed();
+        // Statements are counted one by one (db::slow); this names the slow transaction.
         if took >= self.slow_query {
-            crate::metrics::global().slow_queries.inc();
             tracing::warn!(target: "bisman::slow_query", db = %self.path.display(), kind, took_ms = took.as_millis() as u64, "slow database operation");
+        }
+    }
+}
+
+/// Best effort: fsync the directory holding `path` (new files' directory entries).
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent() {
+        if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+            tracing::warn!(dir = %dir.display(), error = %e, "could not sync the database directory");
         }
     }
 }

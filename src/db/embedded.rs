@@ -8,11 +8,18 @@ static CONTROL: &[Migration] = &[Migration {
     sql: include_str!("../../migrations/control/0001_init.sql"),
 }];
 
-static TENANT: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../../migrations/tenant/0001_init.sql"),
-}];
+static TENANT: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../../migrations/tenant/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "file_owners",
+        sql: include_str!("../../migrations/tenant/0002_file_owners.sql"),
+    },
+];
 
 pub static CONTROL_MIGRATIONS: Migrator = Migrator::new(CONTROL);
 pub static TENANT_MIGRATIONS: Migrator = Migrator::new(TENANT);

@@ -4,7 +4,10 @@
 pub mod connection;
 pub mod database;
 pub mod embedded;
+pub mod group_sync;
 pub mod migrate;
+pub mod slow;
+pub mod stats;
 
 pub use connection::{open_reader, open_writer, ConnectionKind};
 pub use database::{Database, OpenError};

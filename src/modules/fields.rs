@@ -128,6 +128,11 @@ impl BranchScope {
             .is_none_or(|ids| ids.iter().any(|b| b == branch_id))
     }
 
+    /// The branch ids, or `None` for every branch (the sales modules' `Scope`).
+    pub fn ids(&self) -> Option<Vec<String>> {
+        self.0.clone()
+    }
+
     /// The scope as a JSON array for `IN (SELECT value FROM json_each(?))`, or NULL.
     pub fn sql_param(&self) -> Option<String> {
         self.0

@@ -3,6 +3,7 @@
 
 pub mod audit_log;
 pub mod fields;
+pub mod files;
 pub mod hr;
 pub mod iam;
 pub mod org;

@@ -4,10 +4,13 @@
 //! turns that into what the upload handler does.
 
 mod clamd;
+mod scanner;
 
 pub use clamd::{
     ClamdClient, ClamdTarget, ScanError, Verdict, DEFAULT_MAX_STREAM, DEFAULT_TIMEOUT,
 };
+
+pub use scanner::{Scanner, ScannerProbe};
 
 use std::fmt;
 use std::str::FromStr;

@@ -289,6 +289,21 @@ test('employee documents: upload and download', async (t) => {
   await page.getByLabel('Attach a document').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('just text') });
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.locator('.upload-form .form-error:not([hidden]), .upload-form .field-error:not([hidden])').first().waitFor();
+  // Employee documents are ID proofs: without hr.employees:reveal there is no Download
+  // button, and the API refuses the download while still listing the document.
+  if (state.staff) {
+    const staff = state.staff;
+    await staff.goto(state.employeeUrl);
+    await staff.reload(); // it may still show this page from before the upload
+    await heading(staff, 'Priya Raman');
+    await staff.getByRole('cell', { name: 'photo-id.png', exact: true }).waitFor();
+    assert.equal(await staff.getByRole('button', { name: 'Download photo-id.png' }).count(), 0);
+    const id = state.employeeUrl.split('/').pop();
+    const list = await apiAs(staff, 'GET', `/api/v1/files?entity=employee&entity_id=${id}`);
+    assert.equal(list.status, 200);
+    const res = await apiAs(staff, 'GET', `/api/v1/files/${list.body.items[0].id}`);
+    assert.equal(res.status, 403);
+  }
 });
 
 // Hand-computed: line 1: 2.5 × ₹1,250.50 = ₹3,126.25 taxable, CGST = SGST = round(31262.5 × 9%) = ₹281.36;

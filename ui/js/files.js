@@ -1,5 +1,6 @@
 // Documents attached to an employee or an invoice: upload (multipart POST /files) and
-// download (GET /files/{id}, sent as an attachment).
+// download (GET /files/{id}, sent as an attachment). Employee documents are ID proofs:
+// downloading them needs hr.employees:reveal, so the button is hidden without it.
 
 import { h, put, clear, fmtInstant } from './util.js';
 import { api, download } from './api.js';
@@ -23,7 +24,7 @@ async function existingDocs(entity, entityId, record) {
   }
 }
 
-export function documentsSection({ entity, entityId, record, canUpload }) {
+export function documentsSection({ entity, entityId, record, canUpload, canDownload = true }) {
   const listArea = h('div', { 'aria-live': 'polite' });
   let docs = [];
   const draw = () => {
@@ -34,6 +35,7 @@ export function documentsSection({ entity, entityId, record, canUpload }) {
       { label: 'Scan', render: (d) => d.scan || '—' },
       { label: 'Uploaded', render: (d) => fmtInstant(d.created_at) },
       { label: 'Download', className: 'actions', render: (d) => {
+        if (!canDownload) return h('span.hint', 'needs reveal permission');
         const b = h('button.btn.btn-small', { type: 'button', 'aria-label': `Download ${d.filename || 'file'}` }, 'Download');
         b.addEventListener('click', async () => {
           try {

@@ -160,7 +160,7 @@ export async function renderEmployee(main, { id }) {
           ['Bank', emp.bank_account?.bank_name],
         ]),
         canReveal ? null : h('p.hint', 'Numbers are masked. Revealing them needs the hr.employees:reveal permission.'))),
-    documentsSection({ entity: 'employee', entityId: emp.id, record: emp, canUpload: canWrite }));
+    documentsSection({ entity: 'employee', entityId: emp.id, record: emp, canUpload: canWrite, canDownload: canReveal }));
 }
 
 export async function renderEmployeeForm(main, { id }) {

@@ -3,6 +3,7 @@
 //! found by exact lookup through blind indexes.
 
 pub mod crypt;
+pub mod demo;
 pub mod input;
 pub mod model;
 pub mod repo;

@@ -57,7 +57,7 @@ const BRANCHES: [(&str, &str, &str); 3] = [
 ];
 
 /// Inserts the demo branches that are missing (by code) and returns their ids.
-fn ensure_branches(tenant: &Arc<TenantHandle>) -> AppResult<Vec<String>> {
+pub fn ensure_branches(tenant: &Arc<TenantHandle>) -> AppResult<Vec<String>> {
     let now = clock::now_rfc3339();
     tenant.db.write_blocking(|tx| {
         let mut ids = Vec::new();

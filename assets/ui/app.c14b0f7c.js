@@ -1064,7 +1064,8 @@ const opt = (v) => (v === '' ? null : v);
 
 // ---- files.js ----
 // Documents attached to an employee or an invoice: upload (multipart POST /files) and
-// download (GET /files/{id}, sent as an attachment).
+// download (GET /files/{id}, sent as an attachment). Employee documents are ID proofs:
+// downloading them needs hr.employees:reveal, so the button is hidden without it.
 
 
 function sizeText(n) {
@@ -1085,7 +1086,7 @@ async function existingDocs(entity, entityId, record) {
   }
 }
 
-function documentsSection({ entity, entityId, record, canUpload }) {
+function documentsSection({ entity, entityId, record, canUpload, canDownload = true }) {
   const listArea = h('div', { 'aria-live': 'polite' });
   let docs = [];
   const draw = () => {
@@ -1096,6 +1097,7 @@ function documentsSection({ entity, entityId, record, canUpload }) {
       { label: 'Scan', render: (d) => d.scan || '—' },
       { label: 'Uploaded', render: (d) => fmtInstant(d.created_at) },
       { label: 'Download', className: 'actions', render: (d) => {
+        if (!canDownload) return h('span.hint', 'needs reveal permission');
         const b = h('button.btn.btn-small', { type: 'button', 'aria-label': `Download ${d.filename || 'file'}` }, 'Download');
         b.addEventListener('click', async () => {
           try {
@@ -1791,7 +1793,7 @@ async function renderEmployee(main, { id }) {
           ['Bank', emp.bank_account?.bank_name],
         ]),
         canReveal ? null : h('p.hint', 'Numbers are masked. Revealing them needs the hr.employees:reveal permission.'))),
-    documentsSection({ entity: 'employee', entityId: emp.id, record: emp, canUpload: canWrite }));
+    documentsSection({ entity: 'employee', entityId: emp.id, record: emp, canUpload: canWrite, canDownload: canReveal }));
 }
 
 async function renderEmployeeForm(main, { id }) {

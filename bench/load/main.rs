@@ -4,8 +4,15 @@
 //!
 //!     cargo bench --bench load -- tenants [N_TENANTS] [REQUESTS]   # many tenants, ≤ 64 open
 //!     cargo bench --bench load -- auth                             # login and /auth/me
+//!     cargo bench --bench load -- business                         # reads, writes, baseline
+//!     cargo bench --bench load -- mix [TENANTS] [REQUESTS]          # 80/20 over 1 and TENANTS
+//!     cargo bench --bench load -- scale [BIG]                      # list pages at 10 k and BIG
 //!
 //! Results go to stdout as a Markdown table; docs/benchmarks.md records them with the machine.
+
+mod baseline;
+mod business;
+mod shop;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -107,18 +114,21 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-fn report(name: &str, stats: &Stats, wall: Duration) {
+/// Prints one table row and returns the throughput (successful operations per second).
+fn report(name: &str, stats: &Stats, wall: Duration) -> f64 {
     let mut s = stats.samples.clone();
     s.sort();
+    let rate = s.len() as f64 / wall.as_secs_f64();
     println!(
         "| {name} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
         s.len(),
-        s.len() as f64 / wall.as_secs_f64(),
+        rate,
         pct(&s, 0.50),
         pct(&s, 0.95),
         pct(&s, 0.99),
         stats.errors
     );
+    rate
 }
 
 fn header() {
@@ -305,6 +315,16 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("tenants") => tenants_scenario(num(1, 1000), num(2, 50_000)),
         Some("auth") | None => auth_scenario(),
-        Some(other) => eprintln!("unknown scenario {other}; use tenants or auth"),
+        Some("business") => business::reads_writes(),
+        Some("mix") => {
+            header();
+            let one = business::mix(1, num(2, 20_000));
+            let many = business::mix(num(1, 500), num(2, 20_000));
+            println!("many/one throughput ratio {:.2}", many / one);
+        }
+        Some("scale") => business::scale(num(1, 1_000_000)),
+        Some(other) => {
+            eprintln!("unknown scenario {other}; use tenants, auth, business, mix or scale")
+        }
     }
 }
