@@ -338,8 +338,10 @@ fn keys_rotate(
     let mut done = Vec::new();
     for t in core.tenants.list_blocking()? {
         let bar = bar_for(&t.slug);
+        // Handles are not kept across the wait: with many tenants they would pin as many
+        // open files (the registry closes the least recently used ones).
         let result = core.tenants.open_blocking(&t.slug).and_then(|h| {
-            let r = rotate::reencrypt(
+            rotate::reencrypt(
                 &core.control,
                 core.keys.master(),
                 &h.db,
@@ -347,19 +349,18 @@ fn keys_rotate(
                 &opts,
                 &mut batches,
                 &bar,
-            )?;
-            Ok((h, r))
+            )
         });
         bar.finish_and_clear();
         match result {
-            Ok((_, r)) if r.outcome.stopped => {
+            Ok(r) if r.outcome.stopped => {
                 println!(
                     "tenant {}: stopped after {} batches; rerun to continue with version {}",
                     r.outcome.tenant, batches.committed, r.outcome.version
                 );
                 return Ok(ExitCode::from(EXIT_STOPPED));
             }
-            Ok(pair) => done.push(pair),
+            Ok(r) => done.push(r),
             Err(e) => {
                 failed = true;
                 eprintln!("tenant {}: rotation failed: {}", t.slug, Failure::from(e).0);
@@ -369,7 +370,7 @@ fn keys_rotate(
     // One wait for all tenants: running servers drop rings cached before the rotation.
     let wait = done
         .iter()
-        .map(|(_, r)| rotate::wait_before_retiring(r, &opts))
+        .map(|r| rotate::wait_before_retiring(r, &opts))
         .max()
         .unwrap_or_default();
     if !wait.is_zero() {
@@ -380,10 +381,12 @@ fn keys_rotate(
         std::thread::sleep(wait);
     }
     // Phase 2: recount, catch up, retire.
-    for (h, r) in done {
+    for r in done {
         let slug = r.outcome.tenant.clone();
         let bar = bar_for(&slug);
-        let result = rotate::retire_unused(&core.control, &h.db, r, &opts, &mut batches, &bar);
+        let result = core.tenants.open_blocking(&slug).and_then(|h| {
+            rotate::retire_unused(&core.control, &h.db, r, &opts, &mut batches, &bar)
+        });
         bar.finish_and_clear();
         match result {
             Ok(o) if o.stopped => {
