@@ -374,6 +374,7 @@ pub fn retire_unused(
             record(db, &r.outcome)?;
             return Ok(r.outcome);
         }
+        bar.set_length(db.read_blocking(work_total)?);
         bar.set_position(0);
         let p = pass(db, &r.ring, opts, batches, bar)?;
         r.outcome.fields += p.fields;
