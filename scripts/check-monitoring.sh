@@ -66,7 +66,8 @@ ids = [p["id"] for p in dash["panels"]]
 assert len(ids) == len(set(ids)), "duplicate panel ids"
 alerts = [r["alert"] for g in yaml.safe_load(open(f"{d}/alerts.yml"))["groups"] for r in g["rules"]]
 for a in ["BismanInstanceDown", "BismanHighErrorRate", "BismanSlowResponses", "BismanDiskFillingUp",
-          "BismanReplicationLagging", "BismanTenantPoolsNearLimit", "BismanRestoreDrillStale"]:
+          "BismanReplicationLagging", "BismanTenantPoolsNearLimit", "BismanRestoreDrillStale",
+          "BismanRestoreDrillFailed"]:
     assert a in alerts, f"alerts.yml lacks {a}"
 # Every panel query as a recording rule, so promtool parses it.
 subst = {"$__rate_interval": "5m", "$instance": ".*", "$node": ".*"}

@@ -12,6 +12,7 @@ use crate::backup::{Replication, ReplicationProbe};
 use crate::config::{ConfigProblem, Settings};
 use crate::db::embedded::CONTROL_MIGRATIONS;
 use crate::db::Database;
+use crate::drill::{DrillProbe, Drills};
 use crate::http::{catchers, fairings, openapi, ops, ui};
 use crate::keys::KeyStore;
 use crate::tenancy::Tenants;
@@ -130,6 +131,20 @@ pub fn build(core: &Core) -> Rocket<Build> {
         probes.push(Box::new(ReplicationProbe(Arc::clone(r))));
         gauges.push(Box::new(ReplicationProbe(Arc::clone(r))));
     }
+    // Restore drills need a replica to restore from.
+    let drills = match (&core.replication, s.restore_drill_interval) {
+        (Some(r), Some(every)) => {
+            let d = Arc::new(Drills::load(&s.data_dir));
+            probes.push(Box::new(DrillProbe(Arc::clone(&d))));
+            gauges.push(Box::new(DrillProbe(Arc::clone(&d))));
+            Some((d, Arc::clone(r), every))
+        }
+        _ => None,
+    };
+    let tenants_for_drills = Arc::clone(&core.tenants);
+    let maintenance = s
+        .maintenance_interval
+        .map(|every| (Arc::clone(&core.tenants), every));
     rocket::custom(figment)
         .manage(s.clone())
         .manage(Arc::clone(&core.tenants))
@@ -161,6 +176,12 @@ pub fn build(core: &Core) -> Rocket<Build> {
                             r.refresh().await;
                         }
                     });
+                }
+                if let Some((d, r, every)) = drills {
+                    rocket::tokio::spawn(crate::drill::schedule(d, r, tenants_for_drills, every));
+                }
+                if let Some((t, every)) = maintenance {
+                    rocket::tokio::spawn(crate::maintenance::schedule(t, every));
                 }
                 if let Some(sc) = scanner_for_ping {
                     rocket::tokio::spawn(async move {

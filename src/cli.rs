@@ -50,9 +50,12 @@ pub enum Command {
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Replication status.
+    /// Replication status and restore drills.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// Tenant data keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Database statistics.
     #[command(subcommand)]
     Db(DbCommand),
@@ -87,6 +90,28 @@ pub enum BackupCommand {
     Status {
         #[arg(long)]
         json: bool,
+    },
+    /// Restore drill now: restore each tenant (or one) from its replica into a scratch
+    /// file, check integrity, the audit chain and row counts against the live file.
+    Verify {
+        /// Only this tenant (default: every tenant).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// New data-key version for every tenant; re-encrypts every encrypted field and file
+    /// online (the server keeps serving). Rerun after an interruption to continue.
+    Rotate {
+        /// Testing aid: stop after this many committed batches, as a crash would.
+        #[arg(long, hide = true)]
+        stop_after_batches: Option<u64>,
+        /// Testing aid: seconds between a new version and retiring the old ones
+        /// (default: the servers' key cache lifetime plus a minute).
+        #[arg(long, hide = true)]
+        retire_after_secs: Option<u64>,
     },
 }
 
@@ -225,6 +250,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Backup(BackupCommand::Status { json }) => {
             backup_status(settings(&cli, None)?, *json)
         }
+        Command::Backup(BackupCommand::Verify { tenant }) => {
+            backup_verify(settings(&cli, None)?, tenant.as_deref())
+        }
+        Command::Keys(KeysCommand::Rotate {
+            stop_after_batches,
+            retire_after_secs,
+        }) => keys_rotate(
+            settings(&cli, None)?,
+            *stop_after_batches,
+            *retire_after_secs,
+        ),
         Command::Restore {
             tenant,
             timestamp,
@@ -267,6 +303,116 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             }
         }
     }
+}
+
+/// Exit code of a rotation stopped by `--stop-after-batches` (distinct from failure).
+const EXIT_STOPPED: u8 = 3;
+
+fn keys_rotate(
+    s: Settings,
+    stop_after_batches: Option<u64>,
+    retire_after_secs: Option<u64>,
+) -> Result<ExitCode, Failure> {
+    use crate::keys::rotate::{self, Batches, Options};
+    use indicatif::{ProgressBar, ProgressStyle};
+    let core = quiet_core(s)?;
+    let mut opts = Options {
+        stop_after_batches,
+        ..Options::default()
+    };
+    if let Some(secs) = retire_after_secs {
+        opts.retire_after = std::time::Duration::from_secs(secs);
+    }
+    let style = ProgressStyle::with_template("{prefix:>20} [{bar:40}] {pos}/{len} rows {msg}")
+        .map_err(|e| Failure(format!("progress bar: {e}")))?
+        .progress_chars("=> ");
+    // Drawn on stderr only when it is a terminal; hidden under systemd or in scripts.
+    let bar_for = |slug: &str| {
+        ProgressBar::new(0)
+            .with_style(style.clone())
+            .with_prefix(slug.to_string())
+    };
+    let mut batches = Batches::default();
+    let mut failed = false;
+    // Phase 1, every tenant: new version, everything rewritten under it.
+    let mut done = Vec::new();
+    for t in core.tenants.list_blocking()? {
+        let bar = bar_for(&t.slug);
+        // Handles are not kept across the wait: with many tenants they would pin as many
+        // open files (the registry closes the least recently used ones).
+        let result = core.tenants.open_blocking(&t.slug).and_then(|h| {
+            rotate::reencrypt(
+                &core.control,
+                core.keys.master(),
+                &h.db,
+                &t.slug,
+                &opts,
+                &mut batches,
+                &bar,
+            )
+        });
+        bar.finish_and_clear();
+        match result {
+            Ok(r) if r.outcome.stopped => {
+                println!(
+                    "tenant {}: stopped after {} batches; rerun to continue with version {}",
+                    r.outcome.tenant, batches.committed, r.outcome.version
+                );
+                return Ok(ExitCode::from(EXIT_STOPPED));
+            }
+            Ok(r) => done.push(r),
+            Err(e) => {
+                failed = true;
+                eprintln!("tenant {}: rotation failed: {}", t.slug, Failure::from(e).0);
+            }
+        }
+    }
+    // One wait for all tenants: running servers drop rings cached before the rotation.
+    let wait = done
+        .iter()
+        .map(|r| rotate::wait_before_retiring(r, &opts))
+        .max()
+        .unwrap_or_default();
+    if !wait.is_zero() {
+        println!(
+            "every value is re-encrypted; waiting {}s before retiring old key versions, so running servers stop using them (interrupting is safe: rerun)",
+            wait.as_secs()
+        );
+        std::thread::sleep(wait);
+    }
+    // Phase 2: recount, catch up, retire.
+    for r in done {
+        let slug = r.outcome.tenant.clone();
+        let bar = bar_for(&slug);
+        let result = core.tenants.open_blocking(&slug).and_then(|h| {
+            rotate::retire_unused(&core.control, &h.db, r, &opts, &mut batches, &bar)
+        });
+        bar.finish_and_clear();
+        match result {
+            Ok(o) if o.stopped => {
+                println!("tenant {slug}: stopped; rerun to continue");
+                return Ok(ExitCode::from(EXIT_STOPPED));
+            }
+            Ok(o) => println!(
+                "tenant {}: key version {} ({}), re-encrypted {} fields and {} file chunks, retired {:?}",
+                o.tenant,
+                o.version,
+                if o.created { "new" } else { "resumed" },
+                o.fields,
+                o.chunks,
+                o.retired
+            ),
+            Err(e) => {
+                failed = true;
+                eprintln!("tenant {slug}: rotation failed: {}", Failure::from(e).0);
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn quiet_core(s: Settings) -> Result<Core, Failure> {
@@ -572,26 +718,61 @@ fn restore(
 }
 
 pub fn verify_restored(path: &Path) -> Result<crate::audit::Verification, Failure> {
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| Failure(format!("cannot open the restored file: {e}")))?;
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| Failure(format!("integrity check failed to run: {e}")))?;
-    if integrity != "ok" {
-        return Err(Failure(format!(
-            "the restored file failed PRAGMA integrity_check: {integrity}"
-        )));
+    crate::drill::check_restored(path)
+        .map(|(_, v)| v)
+        .map_err(Failure)
+}
+
+/// `bisman backup verify`: a restore drill of every tenant (or one) now.
+fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
+    let core = quiet_core(s)?;
+    let repl = core.replication.clone().ok_or_else(|| {
+        Failure("BISMAN_REPLICA_URL is not set: there is no replica to verify".into())
+    })?;
+    let slugs: Vec<String> = match only {
+        Some(t) => {
+            let slug = crate::domain::TenantSlug::parse(t)
+                .map_err(|e| Failure(format!("--tenant: {}", e.message)))?;
+            if core.tenants.record_blocking(slug.as_str())?.is_none() {
+                return Err(Failure(format!("no tenant {slug}")));
+            }
+            vec![slug.to_string()]
+        }
+        None => core
+            .tenants
+            .list_blocking()?
+            .into_iter()
+            .map(|t| t.slug)
+            .collect(),
+    };
+    let rt = small_runtime()?;
+    let mut failed = false;
+    for slug in slugs {
+        let r = rt.block_on(crate::drill::run(&repl, &core.tenants, &slug));
+        if r.ok {
+            let counts = r
+                .counts
+                .iter()
+                .map(|c| format!("{} {}/{}", c.table, c.restored, c.live))
+                .collect::<Vec<_>>()
+                .join(", ");
+            println!(
+                "tenant {slug}: ok in {:.2}s: integrity ok, audit chain ok ({} events, a prefix of the live chain), rows restored/live: {counts}",
+                r.seconds, r.audit_events
+            );
+        } else {
+            failed = true;
+            println!(
+                "tenant {slug}: FAILED: {}",
+                r.error.as_deref().unwrap_or("unknown")
+            );
+        }
     }
-    let v = crate::audit::verify(&conn)
-        .map_err(|e| Failure(format!("audit verification failed to run: {e}")))?;
-    if !v.ok {
-        return Err(Failure(format!(
-            "the restored audit chain is broken at seq {}",
-            v.first_bad_seq.unwrap_or(0)
-        )));
-    }
-    Ok(v)
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {

@@ -42,6 +42,8 @@ const KEYS: &[&str] = &[
     "upload_max_bytes",
     "shutdown_grace_secs",
     "slow_query_ms",
+    "restore_drill_interval",
+    "maintenance_interval",
 ];
 
 /// Configuration exactly as read, before validation. Every field has a default.
@@ -76,6 +78,25 @@ pub struct RawConfig {
     pub upload_max_bytes: u64,
     pub shutdown_grace_secs: u32,
     pub slow_query_ms: u64,
+    #[serde(deserialize_with = "string_or_number")]
+    pub restore_drill_interval: String,
+    #[serde(deserialize_with = "string_or_number")]
+    pub maintenance_interval: String,
+}
+
+/// Intervals may be given as `7d` or as plain seconds; figment reads `BISMAN_X=0` from
+/// the environment (or `x = 0` in TOML) as a number, so accept both.
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        S(String),
+        N(u64),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::S(s) => s,
+        Either::N(n) => n.to_string(),
+    })
 }
 
 impl Default for RawConfig {
@@ -109,6 +130,8 @@ impl Default for RawConfig {
             upload_max_bytes: 10 * 1024 * 1024,
             shutdown_grace_secs: 10,
             slow_query_ms: 100,
+            restore_drill_interval: "7d".into(),
+            maintenance_interval: "1h".into(),
         }
     }
 }
@@ -203,6 +226,40 @@ pub struct Settings {
     pub upload_max_bytes: u64,
     pub shutdown_grace_secs: u32,
     pub slow_query: Duration,
+    /// How often each tenant is restored from its replica and checked; `None` = off.
+    pub restore_drill_interval: Option<Duration>,
+    /// How often `PRAGMA optimize` and token/idempotency pruning run; `None` = off.
+    pub maintenance_interval: Option<Duration>,
+}
+
+/// Parses an interval like `7d`, `12h`, `30m`, `90s` or plain seconds; `0` or `off`
+/// means disabled (`None`).
+pub fn parse_interval(v: &str) -> Result<Option<Duration>, String> {
+    let v = v.trim();
+    if matches!(v, "0" | "off" | "false" | "disabled") {
+        return Ok(None);
+    }
+    let (num, unit) = match v.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => v.split_at(i),
+        None => (v, "s"),
+    };
+    let factor = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => {
+            return Err(format!(
+                "'{v}' is not an interval like 7d, 12h, 30m, 90s or off"
+            ))
+        }
+    };
+    num.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|n| *n > 0)
+        .map(|n| Some(Duration::from_secs(n)))
+        .ok_or_else(|| format!("'{v}' is not an interval like 7d, 12h, 30m, 90s or off"))
 }
 
 /// One thing wrong with the configuration, naming the variable to fix.
@@ -411,6 +468,15 @@ impl Settings {
                 ));
             }
         }
+        let restore_drill_interval =
+            parse_interval(&raw.restore_drill_interval).unwrap_or_else(|m| {
+                problems.push(problem("restore_drill_interval", m));
+                None
+            });
+        let maintenance_interval = parse_interval(&raw.maintenance_interval).unwrap_or_else(|m| {
+            problems.push(problem("maintenance_interval", m));
+            None
+        });
         if raw.max_open_tenants == 0 {
             problems.push(problem("max_open_tenants", "must be at least 1"));
         }
@@ -471,6 +537,8 @@ impl Settings {
             upload_max_bytes: raw.upload_max_bytes,
             shutdown_grace_secs: raw.shutdown_grace_secs,
             slow_query: Duration::from_millis(raw.slow_query_ms),
+            restore_drill_interval,
+            maintenance_interval,
         })
     }
 
@@ -581,6 +649,21 @@ mod tests {
             "BISMAN_REPLICA_URL",
         ] {
             assert!(vars.iter().any(|x| x == v), "{v} missing from {vars:?}");
+        }
+    }
+
+    #[test]
+    fn intervals_parse_and_zero_or_off_disables() {
+        let d = |s| parse_interval(s).expect(s);
+        assert_eq!(d("7d"), Some(Duration::from_secs(7 * 86_400)));
+        assert_eq!(d("12h"), Some(Duration::from_secs(12 * 3600)));
+        assert_eq!(d("30m"), Some(Duration::from_secs(1800)));
+        assert_eq!(d("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(d(" 45 "), Some(Duration::from_secs(45)));
+        assert_eq!(d("0"), None);
+        assert_eq!(d("off"), None);
+        for bad in ["", "d", "7w", "-1h", "1.5h", "99999999999999999999d"] {
+            assert!(parse_interval(bad).is_err(), "{bad}");
         }
     }
 

@@ -99,7 +99,7 @@ fn writable_check(dir: &Path) -> String {
 
 /// Readiness: 503 with the failing checks named, 200 when every check is ok or disabled.
 #[utoipa::path(get, path = "/ready", tag = "operations", responses(
-    (status = 200, description = "Ready", body = Readiness),
+    (status = 200, description = "Ready. `checks` has control_db, data_dir_writable, disk_free, replication, and with a replica configured restore_drill (the last restore drill of every tenant passed); each is ok, disabled or an error", body = Readiness),
     (status = 503, description = "Not ready; the failing checks say why", body = Readiness)))]
 #[rocket::get("/ready")]
 pub async fn ready(
@@ -155,14 +155,22 @@ pub async fn ready(
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 #[rocket::get("/metrics")]
 pub fn metrics_text(
+    settings: &State<Settings>,
     tenants: &State<Arc<Tenants>>,
     sources: &State<GaugeSources>,
 ) -> (ContentType, String) {
-    let mut gauges = vec![Gauge {
-        name: "bisman_tenant_pools_open",
-        help: "Tenant databases open right now.",
-        samples: vec![(vec![], tenants.open_count() as f64)],
-    }];
+    let mut gauges = vec![
+        Gauge {
+            name: "bisman_tenant_pools_open",
+            help: "Tenant databases open right now.",
+            samples: vec![(vec![], tenants.open_count() as f64)],
+        },
+        Gauge {
+            name: "bisman_tenant_pools_max",
+            help: "Tenant databases that may be open at once (max_open_tenants).",
+            samples: vec![(vec![], settings.max_open_tenants as f64)],
+        },
+    ];
     for s in &sources.0 {
         gauges.extend(s.gauges());
     }

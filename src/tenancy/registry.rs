@@ -99,6 +99,8 @@ impl Tenants {
     pub fn active_blocking(&self, slug: &str) -> AppResult<Arc<TenantHandle>> {
         let record = self.record_blocking(slug)?.ok_or(AppError::NotFound)?;
         if record.status == TenantStatus::Suspended {
+            // Suspended by another process (the CLI): close its pool once we notice.
+            self.close(slug);
             return Err(AppError::TenantSuspended);
         }
         self.open_blocking(slug)
@@ -110,6 +112,7 @@ impl Tenants {
             if let Some(Some(r)) = self.records.get(slug) {
                 metrics::global().cache_hits.inc();
                 return if r.status == TenantStatus::Suspended {
+                    self.close(slug);
                     Err(AppError::TenantSuspended)
                 } else {
                     Ok(h)
@@ -227,11 +230,24 @@ impl Tenants {
         if !found {
             return Err(AppError::NotFound);
         }
+        if status == TenantStatus::Suspended {
+            self.close(slug);
+        }
         self.record_blocking(slug)?.ok_or(AppError::NotFound)
     }
 
     pub fn list_blocking(&self) -> AppResult<Vec<TenantRecord>> {
         self.control.read_blocking(tenants::list)
+    }
+
+    /// Drops a tenant's pool from the registry. Its connections close (and SQLite
+    /// checkpoints the WAL) as soon as in-flight requests release their handles; a
+    /// suspended tenant then holds no file descriptors or cache memory.
+    pub fn close(&self, slug: &str) {
+        if self.open.contains_key(slug) {
+            self.open.invalidate(slug);
+            tracing::info!(tenant = slug, "tenant pool closed (suspended)");
+        }
     }
 
     /// Number of tenant databases open right now.

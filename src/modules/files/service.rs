@@ -175,7 +175,9 @@ pub fn store(
     scan: Scanned,
     actor: &Actor,
 ) -> AppResult<FileMeta> {
-    let ring = keys.ring_blocking(&tenant.slug)?;
+    // Encrypted before taking the write lock (a 10 MiB file takes a while), with the
+    // current key version as of now; re-checked under the lock below.
+    let ring = keys.ring_for_write_blocking(&tenant.slug)?;
     let meta = FileMeta {
         id: crate::ids::new_id(),
         entity: checked.owner.as_str().into(),
@@ -189,8 +191,11 @@ pub fn store(
         created_by: actor.actor_id.clone().unwrap_or_default(),
         created_at: crate::clock::now_rfc3339(),
     };
-    let chunks = encrypt_file(&ring, &meta.id, data)
-        .map_err(|e| AppError::internal(format!("encrypting a document: {e}")))?;
+    let encrypt = |ring: &crate::crypto::TenantKeys| {
+        encrypt_file(ring, &meta.id, data)
+            .map_err(|e| AppError::internal(format!("encrypting a document: {e}")))
+    };
+    let mut chunks = encrypt(&ring)?;
     let mut event = json!({
         "entity": meta.entity, "entity_id": meta.entity_id, "filename": meta.filename,
         "content_type": meta.content_type, "size": meta.size, "sha256": meta.sha256, "scan": meta.scan,
@@ -199,6 +204,12 @@ pub fn store(
         event["scanner"] = json!("unavailable (fail_open)");
     }
     tenant.db.write_blocking(|tx| {
+        // `bisman keys rotate` may have added a version since: then encrypt again, under
+        // the lock, so nothing is ever written under a version being retired (rare).
+        let now = keys.ring_for_write_blocking(&tenant.slug)?;
+        if now.current_version() != ring.current_version() {
+            chunks = encrypt(&now)?;
+        }
         owner_visible(tx, scope, checked.owner, &checked.owner_id).map_err(not_found_as_field)?;
         repo::insert(tx, &meta, &chunks)?;
         audit::append(tx, actor, "file.uploaded", "file", Some(&meta.id), event)?;

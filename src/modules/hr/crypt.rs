@@ -4,7 +4,9 @@
 
 use zeroize::Zeroizing;
 
-use crate::crypto::{blind_index, decrypt_field, encrypt_field, CryptoError, FieldAad, TenantKeys};
+use crate::crypto::{
+    blind_index, decrypt_field, encrypt_field, reencrypt_field, CryptoError, FieldAad, TenantKeys,
+};
 use crate::error::{AppError, AppResult};
 
 pub const TABLE: &str = "employees";
@@ -15,19 +17,24 @@ pub const TABLE: &str = "employees";
 pub struct Secret {
     pub column: &'static str,
     pub field: &'static str,
+    /// The BLOB column of `employees` holding the ciphertext.
+    pub enc_column: &'static str,
 }
 
 pub const PAN: Secret = Secret {
     column: "pan",
     field: "pan",
+    enc_column: "pan_enc",
 };
 pub const AADHAAR: Secret = Secret {
     column: "aadhaar",
     field: "aadhaar",
+    enc_column: "aadhaar_enc",
 };
 pub const ACCOUNT: Secret = Secret {
     column: "bank_account",
     field: "bank_account.account_number",
+    enc_column: "bank_account_enc",
 };
 
 /// Every encrypted column of the table (for key rotation).
@@ -72,6 +79,17 @@ pub fn open(
     blob: &[u8],
 ) -> Result<Zeroizing<String>, CryptoError> {
     decrypt_field(keys, &aad(keys, row_id, s), blob)
+}
+
+/// For key rotation: `None` if the value is already under the current version, else
+/// the same value re-encrypted under it (still bound to this row and column).
+pub fn reseal(
+    keys: &TenantKeys,
+    row_id: &str,
+    s: Secret,
+    blob: &[u8],
+) -> Result<Option<Vec<u8>>, CryptoError> {
+    reencrypt_field(keys, &aad(keys, row_id, s), blob)
 }
 
 #[cfg(test)]

@@ -152,7 +152,6 @@ pub fn create(
     actor: &Actor,
 ) -> AppResult<Employee> {
     let n: NewEmployee = input::parse_create(req)?;
-    let ring = keys.ring_blocking(&tenant.slug)?;
     let now = clock::now_rfc3339();
     let mut row = EmployeeRow {
         id: crate::ids::new_id(),
@@ -171,12 +170,14 @@ pub fn create(
         updated_at: now,
         ..EmployeeRow::default()
     };
-    set_pan(&mut row, &ring, n.pan.as_ref())?;
-    set_aadhaar(&mut row, &ring, n.aadhaar.as_ref())?;
-    if n.bank.is_some() {
-        set_bank(&mut row, &ring, n.bank.as_ref())?;
-    }
     tenant.db.write_blocking(|tx| {
+        // Encrypt under the write lock with the current version (see ring_for_write_blocking).
+        let ring = keys.ring_for_write_blocking(&tenant.slug)?;
+        set_pan(&mut row, &ring, n.pan.as_ref())?;
+        set_aadhaar(&mut row, &ring, n.aadhaar.as_ref())?;
+        if n.bank.is_some() {
+            set_bank(&mut row, &ring, n.bank.as_ref())?;
+        }
         check_branch(tx, scope, &row.branch_id)?;
         repo::insert(tx, &row)?;
         audit::append(
@@ -270,9 +271,9 @@ pub fn patch(
     actor: &Actor,
 ) -> AppResult<Employee> {
     let changes = input::parse_patch(req)?;
-    let ring = keys.ring_blocking(&tenant.slug)?;
     let now = clock::now_rfc3339();
     tenant.db.write_blocking(|tx| {
+        let ring = keys.ring_for_write_blocking(&tenant.slug)?;
         let before = visible(tx, scope, id)?;
         check_version(if_match, before.version)?;
         let after = apply(&before, &changes, &ring)?;

@@ -1,6 +1,8 @@
 //! Tenant key store: the master key in memory, each tenant's wrapped keys in the control
 //! DB, unwrapped key rings cached.
 
+pub mod rotate;
+
 use std::sync::Arc;
 
 use moka::sync::Cache;
@@ -9,6 +11,11 @@ use rusqlite::{params, Connection};
 use crate::crypto::{CryptoError, MasterKey, TenantKeys};
 use crate::db::Database;
 use crate::error::{AppError, AppResult};
+
+/// How long an unwrapped ring stays cached. `keys rotate` waits this long (plus a margin)
+/// after adding a version before it deletes old ones, so any writer that took its ring
+/// from this cache has reloaded it by then.
+pub const RING_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub struct KeyStore {
     master: MasterKey,
@@ -25,7 +32,12 @@ impl KeyStore {
         KeyStore {
             master,
             control,
-            rings: Cache::builder().max_capacity(1024).build(),
+            // A bounded lifetime as a backstop: a ring cached before a rotation by another
+            // process is dropped within minutes even where no reload is triggered.
+            rings: Cache::builder()
+                .max_capacity(1024)
+                .time_to_live(RING_CACHE_TTL)
+                .build(),
         }
     }
 
@@ -76,10 +88,35 @@ impl KeyStore {
         rocket::tokio::task::spawn_blocking(move || me.ring_blocking(&t)).await?
     }
 
+    /// The ring to encrypt with inside a tenant write transaction. `bisman keys rotate`
+    /// runs in another process, so the cached ring may name an old current version: this
+    /// asks the control DB which version is current (one indexed read) and reloads on a
+    /// mismatch. Called with the tenant's write lock held, so once the rotation has taken
+    /// that lock after adding its version, no write under the old version can follow,
+    /// and a single re-encryption pass is enough.
+    pub fn ring_for_write_blocking(&self, tenant: &str) -> AppResult<Arc<TenantKeys>> {
+        let ring = self.ring_blocking(tenant)?;
+        let current = self.control.read_blocking(|c| current_version(c, tenant))?;
+        if current == Some(ring.current_version()) {
+            return Ok(ring);
+        }
+        self.forget(tenant);
+        self.ring_blocking(tenant)
+    }
+
     /// Forgets a cached ring (after a rotation, or when a ciphertext names an unknown version).
     pub fn forget(&self, tenant: &str) {
         self.rings.invalidate(tenant);
     }
+}
+
+/// The newest live data-key version of a tenant (the one new writes must use).
+pub fn current_version(c: &Connection, tenant: &str) -> AppResult<Option<u32>> {
+    Ok(c.query_row(
+        "SELECT max(version) FROM tenant_data_keys WHERE tenant = ?1 AND retired_at IS NULL",
+        [tenant],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn load_ring(c: &Connection, master: &MasterKey, tenant: &str) -> AppResult<TenantKeys> {
