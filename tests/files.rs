@@ -968,12 +968,9 @@ fn real_clamd_passes_clean_files_and_refuses_malware() {
         "the content is not in the audit trail"
     );
 
-    let (status, body) = ready(app);
-    assert_eq!(
-        (status, body["checks"]["scanner"].as_str()),
-        (200, Some("ok")),
-        "{body}"
-    );
+    // Only the scanner's own check: other checks (disk space) depend on the machine.
+    let (_, body) = ready(app);
+    assert_eq!(body["checks"]["scanner"], "ok", "{body}");
     let metrics = app
         .client
         .get(app.url("/metrics"))
