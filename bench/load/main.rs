@@ -52,6 +52,10 @@ impl Server {
         for (k, v) in extra {
             cmd.env(k, v);
         }
+        // Sizing knobs may be passed through, e.g. BISMAN_MAX_OPEN_TENANTS=512.
+        if let Ok(v) = std::env::var("BISMAN_MAX_OPEN_TENANTS") {
+            cmd.env("BISMAN_MAX_OPEN_TENANTS", v);
+        }
         let log = std::fs::File::create(dir.join("server.log")).expect("server log");
         let mut child = cmd
             .arg("serve")
