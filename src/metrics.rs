@@ -56,6 +56,7 @@ pub struct Metrics {
     pub slow_queries: Counter,
     pub commits: Counter,
     pub wal_syncs: Counter,
+    pub integrity_failures: Counter,
 }
 
 static GLOBAL: OnceLock<Metrics> = OnceLock::new();
@@ -153,6 +154,11 @@ impl Metrics {
                 "bisman_slow_queries_total",
                 "SQL statements slower than the slow-query threshold.",
                 &self.slow_queries,
+            ),
+            (
+                "bisman_integrity_failures_total",
+                "Scheduled integrity checks that found a damaged database file.",
+                &self.integrity_failures,
             ),
             (
                 "bisman_commits_total",
