@@ -177,6 +177,10 @@ const ROLE_NAME: &str = "^\\s*[a-z0-9_-]{2,50}\\s*$";
 /// What `Email::parse` accepts (after trimming): no spaces or controls, one `@`, a dotted
 /// domain.
 const EMAIL: &str = "^\\s*[^\\s@\\x00-\\x1f\\x7f-\\x9f]+@[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+(\\.[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+)+\\s*$";
+/// `If-Match`: a quoted version, or empty for none (blanks around it are allowed).
+const IF_MATCH: &str = "^[ \\t]*(\"[1-9][0-9]{0,17}\")?[ \\t]*$";
+/// `Idempotency-Key`: 1–255 visible ASCII characters, or blank for none.
+const IDEMPOTENCY_KEY: &str = "^[ \\t]*([!-~]{1,255})?[ \\t]*$";
 /// A display name: at least one non-space character, at most 200.
 const NAME: &str = "\\S";
 
@@ -201,6 +205,12 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         ("CreateRole", "name", json!({"pattern": ROLE_NAME})),
         ("PatchRole", "name", json!({"pattern": ROLE_NAME})),
         ("PasswordChange", "new_password", password),
+        (
+            "UploadForm",
+            "entity",
+            json!({"enum": ["employee", "invoice"]}),
+        ),
+        ("UploadForm", "entity_id", json!({"format": "uuid"})),
     ]
 }
 
@@ -224,6 +234,15 @@ fn item_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     ]
 }
 
+/// Whole-schema additions: (schema, constraints merged into it).
+fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    use serde_json::json;
+    vec![
+        // The upload form is parsed by hand: an unknown or repeated part is a 422.
+        ("UploadForm", json!({"additionalProperties": false})),
+    ]
+}
+
 fn merge(target: &mut serde_json::Value, extra: &serde_json::Value) {
     if let (Some(t), Some(e)) = (target.as_object_mut(), extra.as_object()) {
         for (k, v) in e {
@@ -239,6 +258,11 @@ fn refine(doc: &mut serde_json::Value) {
         .pointer_mut("/components/schemas")
         .and_then(|s| s.as_object_mut())
     {
+        for (schema, rule) in schema_rules() {
+            if let Some(s) = schemas.get_mut(schema) {
+                merge(s, &rule);
+            }
+        }
         for (schema, prop, rule) in field_rules() {
             if let Some(p) = schemas
                 .get_mut(schema)
@@ -275,8 +299,13 @@ fn refine(doc: &mut serde_json::Value) {
                         {"type": "integer", "minimum": 1, "maximum": 200},
                         {"type": "string", "maxLength": 0}
                     ]}),
+                    // Empty (or blanks only) is no precondition, as `IfMatch` reads it.
                     ("If-Match", "header") => {
-                        json!({"type": "string", "pattern": "^\"[1-9][0-9]{0,17}\"$"})
+                        json!({"type": "string", "pattern": IF_MATCH})
+                    }
+                    // Blank is no key, as `IdempotencyKey` reads it.
+                    ("Idempotency-Key", "header") => {
+                        json!({"type": "string", "pattern": IDEMPOTENCY_KEY})
                     }
                     ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
                     ("id", "path") => json!({"type": "string", "format": "uuid"}),
