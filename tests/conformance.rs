@@ -174,3 +174,20 @@ fn empty_precondition_and_idempotency_headers_mean_absent() {
     let role = json_of(app.get(&token, &format!("/api/v1/roles/{id}")), 200);
     assert_eq!(role["description"], "x", "no refused patch was applied");
 }
+
+#[test]
+fn a_blank_status_filter_is_no_filter_and_others_must_be_exact() {
+    let app = TestApp::start();
+    let token = app.owner_token("acme");
+    json_of(app.get(&token, "/api/v1/invoices?status="), 200);
+    json_of(app.get(&token, "/api/v1/invoices?status=%20%20"), 200);
+    json_of(app.get(&token, "/api/v1/invoices?status=draft"), 200);
+    // The document lists the statuses (or blank); a padded one is not among them.
+    for bad in ["%20draft", "Draft", "open"] {
+        expect_problem(
+            app.get(&token, &format!("/api/v1/invoices?status={bad}")),
+            422,
+            "validation_failed",
+        );
+    }
+}

@@ -307,6 +307,10 @@ fn refine(doc: &mut serde_json::Value) {
                     ("Idempotency-Key", "header") => {
                         json!({"type": "string", "pattern": IDEMPOTENCY_KEY})
                     }
+                    // A blank filter is no filter, as `blank_as_none` reads it.
+                    ("status", "query") if param["schema"].get("$ref").is_some() => {
+                        json!({"anyOf": [param["schema"].clone(), {"type": "string", "pattern": "^\\s*$"}]})
+                    }
                     ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
                     ("id", "path") => json!({"type": "string", "format": "uuid"}),
                     _ => continue,
