@@ -181,6 +181,17 @@ const EMAIL: &str = "^\\s*[^\\s@\\x00-\\x1f\\x7f-\\x9f]+@[^\\s@.\\x00-\\x1f\\x7f
 const IF_MATCH: &str = "^[ \\t]*(\"[1-9][0-9]{0,17}\")?[ \\t]*$";
 /// `Idempotency-Key`: 1–255 visible ASCII characters, or blank for none.
 const IDEMPOTENCY_KEY: &str = "^[ \\t]*([!-~]{1,255})?[ \\t]*$";
+// Indian identifiers and dates, as their parsers accept them: surrounding whitespace is
+// trimmed and letters are upper-cased first, and a blank optional field is no value. The
+// patterns state the shape only (check digits, the list of state codes and real calendar
+// days are checked by the handlers: 422). Each must accept everything the parser accepts.
+const PAN: &str = "^\\s*([A-Za-z]{5}[0-9]{4}[A-Za-z])?\\s*$";
+/// Twelve digits; spaces between them are ignored.
+const AADHAAR: &str = "^\\s*((?:[0-9] *){11}[0-9])?\\s*$";
+const IFSC: &str = "^\\s*([A-Za-z]{4}0[A-Za-z0-9]{6})?\\s*$";
+const GSTIN: &str = "^\\s*([0-9]{2}[A-Za-z]{5}[0-9]{4}[A-Za-z][0-9A-Za-z]{3})?\\s*$";
+const STATE_CODE: &str = "^\\s*([0-9]{2})?\\s*$";
+const DATE: &str = "^\\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\\s*$";
 /// A display name: at least one non-space character, at most 200.
 const NAME: &str = "\\S";
 
@@ -192,7 +203,7 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     let email = json!({"pattern": EMAIL, "maxLength": 254});
     let name = json!({"pattern": NAME, "maxLength": 200});
     let password = json!({"minLength": 8, "maxLength": 128});
-    vec![
+    let mut rules = vec![
         ("LoginRequest", "tenant", json!({"pattern": SLUG})),
         ("CreateTenant", "slug", json!({"pattern": SLUG})),
         ("CreateTenant", "name", name.clone()),
@@ -211,7 +222,33 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
             json!({"enum": ["employee", "invoice"]}),
         ),
         ("UploadForm", "entity_id", json!({"format": "uuid"})),
-    ]
+    ];
+    let pattern = |p: &str| json!({ "pattern": p });
+    for schema in ["CreateEmployee", "PatchEmployee", "LookupRequest"] {
+        rules.push((schema, "pan", pattern(PAN)));
+        rules.push((schema, "aadhaar", pattern(AADHAAR)));
+    }
+    for schema in ["CreateEmployee", "PatchEmployee"] {
+        rules.push((schema, "date_of_joining", pattern(DATE)));
+    }
+    for schema in ["BankAccountInput", "BankAccountPatch"] {
+        rules.push((schema, "ifsc", pattern(IFSC)));
+    }
+    for schema in [
+        "CreateBranch",
+        "PatchBranch",
+        "CreateCustomer",
+        "PatchCustomer",
+    ] {
+        rules.push((schema, "gstin", pattern(GSTIN)));
+        rules.push((schema, "state_code", pattern(STATE_CODE)));
+    }
+    for schema in ["CreateInvoice", "PatchInvoice"] {
+        rules.push((schema, "invoice_date", pattern(DATE)));
+        rules.push((schema, "due_date", pattern(DATE)));
+    }
+    rules.push(("CreatePayment", "received_on", pattern(DATE)));
+    rules
 }
 
 /// Constraints on array items: (schema, property, item constraints).
@@ -328,4 +365,81 @@ pub fn routes() -> Vec<rocket::Route> {
 #[rocket::get("/api-docs/openapi.json")]
 pub fn openapi_json() -> (ContentType, &'static str) {
     (ContentType::JSON, document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{parse_iso_date, Aadhaar, Gstin, Ifsc, Pan, StateCode};
+    use proptest::prelude::*;
+
+    fn re(p: &str) -> regex::Regex {
+        regex::Regex::new(p).expect("pattern")
+    }
+
+    /// (pattern, parser): every value the parser accepts must match the pattern, or the
+    /// conformance fuzzer rightly reports a documented-invalid value that was accepted.
+    fn pairs() -> Vec<(&'static str, fn(&str) -> bool)> {
+        vec![
+            (PAN, |s| Pan::parse(s).is_ok()),
+            (AADHAAR, |s| Aadhaar::parse(s).is_ok()),
+            (IFSC, |s| Ifsc::parse(s).is_ok()),
+            (GSTIN, |s| Gstin::parse(s).is_ok()),
+            (STATE_CODE, |s| StateCode::parse(s).is_ok()),
+            (DATE, |s| parse_iso_date(s.trim()).is_ok()),
+            (IF_MATCH, |s| {
+                s.trim_matches([' ', '\t']).is_empty()
+                    || crate::http::headers::parse_if_match(s).is_ok()
+            }),
+        ]
+    }
+
+    #[test]
+    fn patterns_accept_what_the_parsers_accept() {
+        let samples = [
+            "ABCDE1234F",
+            " abcde1234f ",
+            "2341 2341 2346",
+            "234123412346",
+            "HDFC0001234",
+            "hdfc0001234\t",
+            "27AAPFU0939F1ZV",
+            " 29aagcb7383j1z4",
+            "27",
+            " 09 ",
+            "2026-02-28",
+            " 2026-07-15 ",
+            "\"3\"",
+            "",
+            "  ",
+        ];
+        for (pattern, accepts) in pairs() {
+            let r = re(pattern);
+            for s in samples {
+                if accepts(s) {
+                    assert!(r.is_match(s), "{pattern} refuses {s:?}, which is accepted");
+                }
+            }
+        }
+        // And the patterns are not vacuous.
+        assert!(!re(PAN).is_match("ABCD1234F"));
+        assert!(!re(GSTIN).is_match("27AAPFU0939F1Z"));
+        assert!(!re(DATE).is_match("15-07-2026"));
+        assert!(!re(IFSC).is_match("HDFC1001234"));
+    }
+
+    proptest! {
+        #[test]
+        fn no_accepted_value_violates_its_pattern(
+            core in "[0-9A-Za-z\\- ]{0,16}",
+            pad in "[ \\t]{0,2}",
+        ) {
+            let s = format!("{pad}{core}{pad}");
+            for (pattern, accepts) in pairs() {
+                if accepts(&s) {
+                    prop_assert!(re(pattern).is_match(&s), "{} refuses {:?}", pattern, s);
+                }
+            }
+        }
+    }
 }
