@@ -379,7 +379,10 @@ mod tests {
 
     /// (pattern, parser): every value the parser accepts must match the pattern, or the
     /// conformance fuzzer rightly reports a documented-invalid value that was accepted.
-    fn pairs() -> Vec<(&'static str, fn(&str) -> bool)> {
+    /// Whether a parser accepts a value.
+    type Accepts = fn(&str) -> bool;
+
+    fn pairs() -> Vec<(&'static str, Accepts)> {
         vec![
             (PAN, |s| Pan::parse(s).is_ok()),
             (AADHAAR, |s| Aadhaar::parse(s).is_ok()),
