@@ -177,6 +177,21 @@ const ROLE_NAME: &str = "^\\s*[a-z0-9_-]{2,50}\\s*$";
 /// What `Email::parse` accepts (after trimming): no spaces or controls, one `@`, a dotted
 /// domain.
 const EMAIL: &str = "^\\s*[^\\s@\\x00-\\x1f\\x7f-\\x9f]+@[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+(\\.[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+)+\\s*$";
+/// `If-Match`: a quoted version, or empty for none (blanks around it are allowed).
+const IF_MATCH: &str = "^[ \\t]*(\"[1-9][0-9]{0,17}\")?[ \\t]*$";
+/// `Idempotency-Key`: 1–255 visible ASCII characters, or blank for none.
+const IDEMPOTENCY_KEY: &str = "^[ \\t]*([!-~]{1,255})?[ \\t]*$";
+// Indian identifiers and dates, as their parsers accept them: surrounding whitespace is
+// trimmed and letters are upper-cased first, and a blank optional field is no value. The
+// patterns state the shape only (check digits, the list of state codes and real calendar
+// days are checked by the handlers: 422). Each must accept everything the parser accepts.
+const PAN: &str = "^\\s*([A-Za-z]{5}[0-9]{4}[A-Za-z])?\\s*$";
+/// Twelve digits; spaces between them are ignored.
+const AADHAAR: &str = "^\\s*((?:[0-9] *){11}[0-9])?\\s*$";
+const IFSC: &str = "^\\s*([A-Za-z]{4}0[A-Za-z0-9]{6})?\\s*$";
+const GSTIN: &str = "^\\s*([0-9]{2}[A-Za-z]{5}[0-9]{4}[A-Za-z][0-9A-Za-z]{3})?\\s*$";
+const STATE_CODE: &str = "^\\s*([0-9]{2})?\\s*$";
+const DATE: &str = "^\\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\\s*$";
 /// A display name: at least one non-space character, at most 200.
 const NAME: &str = "\\S";
 
@@ -188,7 +203,7 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     let email = json!({"pattern": EMAIL, "maxLength": 254});
     let name = json!({"pattern": NAME, "maxLength": 200});
     let password = json!({"minLength": 8, "maxLength": 128});
-    vec![
+    let mut rules = vec![
         ("LoginRequest", "tenant", json!({"pattern": SLUG})),
         ("CreateTenant", "slug", json!({"pattern": SLUG})),
         ("CreateTenant", "name", name.clone()),
@@ -201,7 +216,39 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         ("CreateRole", "name", json!({"pattern": ROLE_NAME})),
         ("PatchRole", "name", json!({"pattern": ROLE_NAME})),
         ("PasswordChange", "new_password", password),
-    ]
+        (
+            "UploadForm",
+            "entity",
+            json!({"enum": ["employee", "invoice"]}),
+        ),
+        ("UploadForm", "entity_id", json!({"format": "uuid"})),
+    ];
+    let pattern = |p: &str| json!({ "pattern": p });
+    for schema in ["CreateEmployee", "PatchEmployee", "LookupRequest"] {
+        rules.push((schema, "pan", pattern(PAN)));
+        rules.push((schema, "aadhaar", pattern(AADHAAR)));
+    }
+    for schema in ["CreateEmployee", "PatchEmployee"] {
+        rules.push((schema, "date_of_joining", pattern(DATE)));
+    }
+    for schema in ["BankAccountInput", "BankAccountPatch"] {
+        rules.push((schema, "ifsc", pattern(IFSC)));
+    }
+    for schema in [
+        "CreateBranch",
+        "PatchBranch",
+        "CreateCustomer",
+        "PatchCustomer",
+    ] {
+        rules.push((schema, "gstin", pattern(GSTIN)));
+        rules.push((schema, "state_code", pattern(STATE_CODE)));
+    }
+    for schema in ["CreateInvoice", "PatchInvoice"] {
+        rules.push((schema, "invoice_date", pattern(DATE)));
+        rules.push((schema, "due_date", pattern(DATE)));
+    }
+    rules.push(("CreatePayment", "received_on", pattern(DATE)));
+    rules
 }
 
 /// Constraints on array items: (schema, property, item constraints).
@@ -224,6 +271,15 @@ fn item_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     ]
 }
 
+/// Whole-schema additions: (schema, constraints merged into it).
+fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    use serde_json::json;
+    vec![
+        // The upload form is parsed by hand: an unknown or repeated part is a 422.
+        ("UploadForm", json!({"additionalProperties": false})),
+    ]
+}
+
 fn merge(target: &mut serde_json::Value, extra: &serde_json::Value) {
     if let (Some(t), Some(e)) = (target.as_object_mut(), extra.as_object()) {
         for (k, v) in e {
@@ -239,6 +295,11 @@ fn refine(doc: &mut serde_json::Value) {
         .pointer_mut("/components/schemas")
         .and_then(|s| s.as_object_mut())
     {
+        for (schema, rule) in schema_rules() {
+            if let Some(s) = schemas.get_mut(schema) {
+                merge(s, &rule);
+            }
+        }
         for (schema, prop, rule) in field_rules() {
             if let Some(p) = schemas
                 .get_mut(schema)
@@ -275,8 +336,17 @@ fn refine(doc: &mut serde_json::Value) {
                         {"type": "integer", "minimum": 1, "maximum": 200},
                         {"type": "string", "maxLength": 0}
                     ]}),
+                    // Empty (or blanks only) is no precondition, as `IfMatch` reads it.
                     ("If-Match", "header") => {
-                        json!({"type": "string", "pattern": "^\"[1-9][0-9]{0,17}\"$"})
+                        json!({"type": "string", "pattern": IF_MATCH})
+                    }
+                    // Blank is no key, as `IdempotencyKey` reads it.
+                    ("Idempotency-Key", "header") => {
+                        json!({"type": "string", "pattern": IDEMPOTENCY_KEY})
+                    }
+                    // A blank filter is no filter, as `blank_as_none` reads it.
+                    ("status", "query") if param["schema"].get("$ref").is_some() => {
+                        json!({"anyOf": [param["schema"].clone(), {"type": "string", "pattern": "^\\s*$"}]})
                     }
                     ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
                     ("id", "path") => json!({"type": "string", "format": "uuid"}),
@@ -295,4 +365,84 @@ pub fn routes() -> Vec<rocket::Route> {
 #[rocket::get("/api-docs/openapi.json")]
 pub fn openapi_json() -> (ContentType, &'static str) {
     (ContentType::JSON, document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{parse_iso_date, Aadhaar, Gstin, Ifsc, Pan, StateCode};
+    use proptest::prelude::*;
+
+    fn re(p: &str) -> regex::Regex {
+        regex::Regex::new(p).expect("pattern")
+    }
+
+    /// (pattern, parser): every value the parser accepts must match the pattern, or the
+    /// conformance fuzzer rightly reports a documented-invalid value that was accepted.
+    /// Whether a parser accepts a value.
+    type Accepts = fn(&str) -> bool;
+
+    fn pairs() -> Vec<(&'static str, Accepts)> {
+        vec![
+            (PAN, |s| Pan::parse(s).is_ok()),
+            (AADHAAR, |s| Aadhaar::parse(s).is_ok()),
+            (IFSC, |s| Ifsc::parse(s).is_ok()),
+            (GSTIN, |s| Gstin::parse(s).is_ok()),
+            (STATE_CODE, |s| StateCode::parse(s).is_ok()),
+            (DATE, |s| parse_iso_date(s.trim()).is_ok()),
+            (IF_MATCH, |s| {
+                s.trim_matches([' ', '\t']).is_empty()
+                    || crate::http::headers::parse_if_match(s).is_ok()
+            }),
+        ]
+    }
+
+    #[test]
+    fn patterns_accept_what_the_parsers_accept() {
+        let samples = [
+            "ABCDE1234F",
+            " abcde1234f ",
+            "2341 2341 2346",
+            "234123412346",
+            "HDFC0001234",
+            "hdfc0001234\t",
+            "27AAPFU0939F1ZV",
+            " 29aagcb7383j1z4",
+            "27",
+            " 09 ",
+            "2026-02-28",
+            " 2026-07-15 ",
+            "\"3\"",
+            "",
+            "  ",
+        ];
+        for (pattern, accepts) in pairs() {
+            let r = re(pattern);
+            for s in samples {
+                if accepts(s) {
+                    assert!(r.is_match(s), "{pattern} refuses {s:?}, which is accepted");
+                }
+            }
+        }
+        // And the patterns are not vacuous.
+        assert!(!re(PAN).is_match("ABCD1234F"));
+        assert!(!re(GSTIN).is_match("27AAPFU0939F1Z"));
+        assert!(!re(DATE).is_match("15-07-2026"));
+        assert!(!re(IFSC).is_match("HDFC1001234"));
+    }
+
+    proptest! {
+        #[test]
+        fn no_accepted_value_violates_its_pattern(
+            core in "[0-9A-Za-z\\- ]{0,16}",
+            pad in "[ \\t]{0,2}",
+        ) {
+            let s = format!("{pad}{core}{pad}");
+            for (pattern, accepts) in pairs() {
+                if accepts(&s) {
+                    prop_assert!(re(pattern).is_match(&s), "{} refuses {:?}", pattern, s);
+                }
+            }
+        }
+    }
 }

@@ -37,7 +37,7 @@ fn scope_of(user: &TenantUser) -> Scope {
 fn status_param(v: Option<&str>) -> AppResult<Option<&'static str>> {
     match blank_as_none(v) {
         None => Ok(None),
-        Some(s) => InvoiceStatus::parse(s.trim())
+        Some(s) => InvoiceStatus::parse(s)
             .map(|s| Some(s.as_str()))
             .ok_or_else(|| {
                 AppError::field(

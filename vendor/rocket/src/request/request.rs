@@ -1062,16 +1062,11 @@ impl<'r> Request<'r> {
 
         // Set the rest of the headers. This is rather unfortunate and slow.
         for (name, value) in hyper.headers.iter() {
-            // FIXME: This is rather unfortunate. Header values needn't be UTF8.
-            let value = match std::str::from_utf8(value.as_bytes()) {
-                Ok(value) => value,
-                Err(_) => {
-                    warn!("Header '{}' contains invalid UTF-8", name);
-                    warn_!("Rocket only supports UTF-8 header values. Dropping header.");
-                    continue;
-                }
-            };
-
+            // BISMAN patch (see vendor/README.md): upstream drops a header whose value is
+            // not UTF-8, so a garbled `If-Match` read as "no precondition" and the write
+            // went through. Kept with U+FFFD in place of the invalid bytes, such a value
+            // is present and refused by whatever parses it.
+            let value = String::from_utf8_lossy(value.as_bytes());
             request.add_header(Header::new(name.as_str(), value));
         }
 
