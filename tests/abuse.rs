@@ -18,8 +18,10 @@ use serde_json::json;
 
 /// The server's resident memory must stay under this during every attack.
 const RSS_BOUND_KIB: u64 = 256 * 1024;
-/// A normal client's request must be answered within this, throughout.
-const PROBE_BOUND: Duration = Duration::from_secs(1);
+/// A normal client's request must be answered within this, throughout. A starved client
+/// would wait for the whole attack (12 s or more) or hit its 5 s timeout; 3 s leaves room
+/// for a shared CI machine's scheduling (1 s failed one run in three on a loaded box).
+const PROBE_BOUND: Duration = Duration::from_secs(3);
 
 const IDLE_CONNECTIONS: usize = 2_000;
 const LORIS_CONNECTIONS: usize = 500;
