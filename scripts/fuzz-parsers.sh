@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the parsers that face untrusted input (JSON bodies, JWTs,
-# cursors) with cargo-fuzz and libFuzzer. The targets live in fuzz/ (its own crate);
+# cursors, multipart uploads) with cargo-fuzz and libFuzzer. The targets live in fuzz/ (its own crate);
 # their properties (fuzz/src/checks.rs) also run on stable in tests/fuzz_smoke.rs.
 #
 # Usage: scripts/fuzz-parsers.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60 s, all)
@@ -14,7 +14,7 @@ secs=${1:-60}
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-  targets=(json_body jwt cursor)
+  targets=(json_body jwt cursor multipart)
 fi
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then

@@ -37,7 +37,8 @@ fn seed_corpus_replays_clean() {
     assert!(replay("json_body", checks::json_body) >= 5);
     assert!(replay("jwt", checks::jwt) >= 2);
     assert!(replay("cursor", checks::cursor) >= 2);
-    for dir in ["json_body", "jwt", "cursor"] {
+    assert!(replay("multipart", checks::multipart) >= 4);
+    for dir in ["json_body", "jwt", "cursor", "multipart"] {
         let crashes = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fuzz/artifacts")
             .join(dir);
@@ -48,6 +49,7 @@ fn seed_corpus_replays_clean() {
                     match dir {
                         "json_body" => checks::json_body(&bytes),
                         "jwt" => checks::jwt(&bytes),
+                        "multipart" => checks::multipart(&bytes),
                         _ => checks::cursor(&bytes),
                     }
                 }
@@ -130,5 +132,24 @@ proptest! {
     #[test]
     fn cursors_from_base64_text(text in "[A-Za-z0-9_-]{0,600}") {
         checks::cursor(text.as_bytes());
+    }
+
+    #[test]
+    fn multipart_bodies_from_a_valid_upload_with_edits(
+        name in "[ -~]{0,40}", content in prop::collection::vec(any::<u8>(), 0..64),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let b = checks::MULTIPART_BOUNDARY;
+        let mut body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"entity\"\r\n\r\nemployee\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"entity_id\"\r\n\r\n0192f3c4-5b6a-7c8d-9e0f-123456789abc\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&content);
+        body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+        checks::multipart(&body);
+        // The same body cut short: an incomplete stream, a 4xx.
+        checks::multipart(&body[..cut.index(body.len())]);
     }
 }

@@ -137,3 +137,52 @@ pub fn cursor(data: &[u8]) {
         }
     }
 }
+
+/// The boundary the multipart target's inputs use (the corpus seeds are written with it).
+pub const MULTIPART_BOUNDARY: &str = "XBOUNDARYX";
+
+/// A multipart upload body: parsed or refused with a 4xx, never a panic or a 5xx; what
+/// parses keeps the size limit, and whatever passes the checks has a type read from its
+/// bytes and a name that is a plain label (no separators, no control characters, no
+/// leading dot, at most 120 characters, ending in the detected type's extension).
+pub fn multipart(data: &[u8]) {
+    use bisman::modules::files::service::check;
+    use bisman::modules::files::sniff::{clean_name, Kind};
+    use bisman::modules::files::upload::parse_blocking;
+    const LIMIT: u64 = 16 * 1024;
+    match parse_blocking(data, MULTIPART_BOUNDARY, LIMIT) {
+        Ok(u) => {
+            assert!(u.data.len() as u64 <= LIMIT, "file over the limit accepted");
+            assert!(u.entity.len() <= 200 && u.entity_id.len() <= 200);
+            match check(&u) {
+                Ok(c) => {
+                    assert_eq!(Kind::sniff(&u.data), Some(c.kind), "type not from content");
+                    assert_plain_name(&c.filename);
+                }
+                Err(e) => assert!((400..500).contains(&e.status()), "check gave {e:?}"),
+            }
+        }
+        Err(e) => assert!((400..500).contains(&e.status()), "parse gave {e:?}"),
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        for kind in [Kind::Pdf, Kind::Png, Kind::Jpeg] {
+            if let Ok(name) = clean_name(Some(text), kind) {
+                assert_plain_name(&name);
+            }
+        }
+    }
+}
+
+fn assert_plain_name(name: &str) {
+    assert!(!name.contains(['/', '\\']), "separator in {name:?}");
+    assert!(
+        !name.chars().any(char::is_control),
+        "control character in {name:?}"
+    );
+    assert!(
+        !name.starts_with('.') && name != "..",
+        "hidden or parent name {name:?}"
+    );
+    assert!(name.chars().count() <= 120, "name too long: {name:?}");
+    assert!(name.contains('.'), "no extension: {name:?}");
+}

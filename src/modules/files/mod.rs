@@ -7,6 +7,6 @@ mod repo;
 pub mod routes;
 pub mod service;
 pub mod sniff;
-mod upload;
+pub mod upload;
 
 pub use routes::{routes, ScannerState};

@@ -47,8 +47,16 @@ async fn read(req: &Request<'_>, data: Data<'_>, limit: u64) -> Result<Upload, A
         .map(|(_, v)| v.to_string())
         .ok_or_else(|| AppError::BadRequest("The multipart content type has no boundary.".into()))?;
 
-    let stream = data.open((limit + FRAMING_BYTES).bytes());
-    let mut parts = multer::Multipart::with_reader(stream, boundary);
+    parse(data.open((limit + FRAMING_BYTES).bytes()), boundary, limit).await
+}
+
+/// Reads the three fields out of a multipart body with the given boundary, keeping at
+/// most `limit` bytes of file. Every failure is a 4xx `AppError`.
+pub async fn parse<R>(reader: R, boundary: String, limit: u64) -> Result<Upload, AppError>
+where
+    R: rocket::tokio::io::AsyncRead + Unpin + Send,
+{
+    let mut parts = multer::Multipart::with_reader(reader, boundary);
     let (mut entity, mut entity_id, mut file) = (None, None, None);
     let mut problems = Vec::new();
     while let Some(mut field) = parts.next_field().await.map_err(|e| malformed(&e))? {
@@ -131,6 +139,14 @@ async fn read(req: &Request<'_>, data: Data<'_>, limit: u64) -> Result<Upload, A
         }
         _ => Err(AppError::Validation(problems)),
     }
+}
+
+/// [`parse`] on a byte slice, on a runtime of its own: for fuzzing and tests.
+pub fn parse_blocking(body: &[u8], boundary: &str, limit: u64) -> Result<Upload, AppError> {
+    rocket::tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| AppError::internal(format!("runtime: {e}")))?
+        .block_on(parse(body, boundary.to_string(), limit))
 }
 
 #[rocket::async_trait]
