@@ -71,8 +71,10 @@ pub fn clean_name(raw: Option<&str>, kind: Kind) -> Result<String, NameProblem> 
     {
         return Err(NameProblem::PathLike);
     }
-    // Quotes and semicolons would need escaping in headers; leading dots hide files.
-    let mut name: String = raw
+    // Quotes and semicolons would need escaping in headers. Spaces are collapsed before
+    // leading dots and spaces go, so no dot can surface at the front (".. ..." was
+    // "....pdf" until the fuzzer found it).
+    let collapsed = raw
         .chars()
         .map(|c| {
             if matches!(c, '"' | ';' | '*' | '?' | '<' | '>' | '|' | ':') {
@@ -82,10 +84,10 @@ pub fn clean_name(raw: Option<&str>, kind: Kind) -> Result<String, NameProblem> 
             }
         })
         .collect::<String>()
-        .trim_start_matches('.')
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    let mut name = collapsed.trim_start_matches(['.', ' ']).to_string();
     let ext = match name.rsplit_once('.') {
         Some((s, e)) if !s.is_empty() && !e.is_empty() && !e.contains(' ') => {
             Some(e.to_ascii_lowercase())
@@ -154,6 +156,8 @@ mod tests {
         assert_eq!(ok(Some(""), Kind::Pdf), "document.pdf");
         assert_eq!(ok(Some("receipt"), Kind::Jpeg), "receipt.jpg");
         assert_eq!(ok(Some(".hidden.pdf"), Kind::Pdf), "hidden.pdf");
+        assert_eq!(ok(Some(".. ..."), Kind::Pdf), "document.pdf");
+        assert_eq!(ok(Some(". . scan"), Kind::Png), "scan.png");
         assert_eq!(ok(Some("v1.2 final"), Kind::Pdf), "v1.2 final.pdf");
         assert_eq!(
             ok(Some("Invoice 2024.03"), Kind::Pdf),
