@@ -309,6 +309,12 @@ fn auth_scenario() {
 }
 
 fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this binary too, with
+    // test flags only. A benchmark is not a test: do nothing then.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("load harness: run it with `cargo bench --bench load -- <scenario>`");
+        return;
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
