@@ -12,7 +12,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use scheduled_thread_pool::ScheduledThreadPool;
 
 use super::connection::{configure_reader, open_writer};
-use super::group_sync::GroupSync;
+use super::group_sync::{wal_path, GroupSync};
 use super::migrate::{MigrateError, Migrator};
 use crate::error::{AppError, AppResult};
 
@@ -201,12 +201,6 @@ impl Database {
             tracing::warn!(target: "bisman::slow_query", db = %self.path.display(), kind, took_ms = took.as_millis() as u64, "slow database operation");
         }
     }
-}
-
-fn wal_path(db: &Path) -> PathBuf {
-    let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push("-wal");
-    db.with_file_name(name)
 }
 
 /// Best effort: fsync the directory holding `path` (new files' directory entries).

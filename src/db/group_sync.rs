@@ -35,10 +35,8 @@ pub struct GroupSync {
 
 impl GroupSync {
     pub fn for_database(db: &Path) -> GroupSync {
-        let mut name = db.file_name().unwrap_or_default().to_os_string();
-        name.push("-wal");
         GroupSync {
-            wal: db.with_file_name(name),
+            wal: wal_path(db),
             state: Mutex::new(State::default()),
             done: Condvar::new(),
         }
@@ -86,6 +84,13 @@ impl GroupSync {
             result.map_err(io_error)?;
         }
     }
+}
+
+/// `tenant.db` → `tenant.db-wal`.
+pub fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push("-wal");
+    db.with_file_name(name)
 }
 
 /// `fdatasync` of the WAL through a fresh descriptor (so a WAL that was ever replaced is

@@ -74,7 +74,7 @@ pub fn collect(db: &Path, data_dir: &Path) -> rusqlite::Result<DbStats> {
         }
     }
     let report = slow::read_report(data_dir);
-    let wal_bytes = std::fs::metadata(db.with_extension("db-wal")).map_or(0, |m| m.len());
+    let wal_bytes = std::fs::metadata(super::group_sync::wal_path(db)).map_or(0, |m| m.len());
     Ok(DbStats {
         file_bytes: page_size * pages,
         wal_bytes,

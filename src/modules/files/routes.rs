@@ -78,12 +78,7 @@ async fn store_upload(
         .db
         .read(move |c| service::owner_visible(c, &s, o, &id))
         .await
-        .map_err(|e| match e {
-            AppError::NotFound => {
-                AppError::field("entity_id", "not_found", "no such employee or invoice")
-            }
-            e => e,
-        })?;
+        .map_err(service::not_found_as_field)?;
     let scanned = match &scanner.0 {
         None => Scanned::NoScanner,
         Some(sc) => match sc.scan(&upload.data).await {

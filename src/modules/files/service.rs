@@ -236,7 +236,8 @@ pub fn record_malware(
     })
 }
 
-fn not_found_as_field(e: AppError) -> AppError {
+/// An owner that is missing or out of scope, as the upload form's field error.
+pub fn not_found_as_field(e: AppError) -> AppError {
     match e {
         AppError::NotFound => {
             AppError::field("entity_id", "not_found", "no such employee or invoice")
