@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::model::{FileMeta, UploadForm};
 use super::repo;
-use super::service::{self, rejection_reason, Owner, Scanned};
+use super::service::{self, count_rejection, Owner, Scanned};
 use super::upload::Upload;
 use crate::auth::TenantUser;
 use crate::blocking;
@@ -38,9 +38,7 @@ fn scope_of(user: &TenantUser) -> BranchScope {
 /// Counts a refused upload by reason, then passes the error on.
 fn counted<T>(r: AppResult<T>) -> AppResult<T> {
     if let Err(e) = &r {
-        if let Some(reason) = rejection_reason(e) {
-            crate::metrics::global().inc_labelled("bisman_uploads_rejected_total", reason);
-        }
+        count_rejection(e);
     }
     r
 }

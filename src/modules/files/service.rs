@@ -75,8 +75,15 @@ impl Owner {
     }
 }
 
+/// Counts a refused upload in `bisman_uploads_rejected_total{reason}`.
+pub fn count_rejection(e: &AppError) {
+    if let Some(reason) = rejection_reason(e) {
+        crate::metrics::global().inc_labelled("bisman_uploads_rejected_total", reason);
+    }
+}
+
 /// The label of `bisman_uploads_rejected_total` for an upload refused with `e`.
-pub fn rejection_reason(e: &AppError) -> Option<&'static str> {
+fn rejection_reason(e: &AppError) -> Option<&'static str> {
     match e {
         AppError::PayloadTooLarge(_) => Some("too_large"),
         AppError::UnsupportedMediaType(_) => Some("unsupported_type"),

@@ -161,9 +161,7 @@ impl<'r> FromData<'r> for Upload {
         match read(req, data, limit).await {
             Ok(u) => data::Outcome::Success(u),
             Err(e) => {
-                if let Some(reason) = super::service::rejection_reason(&e) {
-                    crate::metrics::global().inc_labelled("bisman_uploads_rejected_total", reason);
-                }
+                super::service::count_rejection(&e);
                 data::Outcome::Error(stash(req, e))
             }
         }
