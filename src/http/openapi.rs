@@ -192,7 +192,15 @@ const IFSC: &str = "^\\s*([A-Za-z]{4}0[A-Za-z0-9]{6})?\\s*$";
 const GSTIN: &str = "^\\s*([0-9]{2}[A-Za-z]{5}[0-9]{4}[A-Za-z][0-9A-Za-z]{3})?\\s*$";
 const STATE_CODE: &str = "^\\s*([0-9]{2})?\\s*$";
 const DATE: &str = "^\\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\\s*$";
-/// A display name: at least one non-space character, at most 200.
+/// A date that may not be left blank (an invoice's dates).
+const REQUIRED_DATE: &str = "^\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*$";
+/// A branch's state code, which may not be left blank.
+const REQUIRED_STATE_CODE: &str = "^\\s*[0-9]{2}\\s*$";
+const BRANCH_CODE: &str = "^\\s*[A-Z0-9]{2,10}\\s*$";
+const EMPLOYEE_CODE: &str = "^\\s*[A-Za-z0-9_./-]{1,32}\\s*$";
+const SKU: &str = "^\\s*[!-~]{1,64}\\s*$";
+const HSN_SAC: &str = "^\\s*([0-9]{4}|[0-9]{6}|[0-9]{8})\\s*$";
+/// Text that may not be blank: at least one non-space character (each rule adds its maxLength).
 const NAME: &str = "\\S";
 
 /// Constraints the handlers enforce, stated in the document so that clients (and the
@@ -202,6 +210,7 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     use serde_json::json;
     let email = json!({"pattern": EMAIL, "maxLength": 254});
     let name = json!({"pattern": NAME, "maxLength": 200});
+    let name_rule = name.clone();
     let password = json!({"minLength": 8, "maxLength": 128});
     let mut rules = vec![
         ("LoginRequest", "tenant", json!({"pattern": SLUG})),
@@ -241,12 +250,34 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         "PatchCustomer",
     ] {
         rules.push((schema, "gstin", pattern(GSTIN)));
+        rules.push((schema, "name", name_rule.clone()));
+    }
+    for schema in ["CreateBranch", "PatchBranch"] {
+        rules.push((schema, "state_code", pattern(REQUIRED_STATE_CODE)));
+        rules.push((schema, "code", pattern(BRANCH_CODE)));
+    }
+    for schema in ["CreateCustomer", "PatchCustomer"] {
         rules.push((schema, "state_code", pattern(STATE_CODE)));
     }
-    for schema in ["CreateInvoice", "PatchInvoice"] {
-        rules.push((schema, "invoice_date", pattern(DATE)));
-        rules.push((schema, "due_date", pattern(DATE)));
+    for schema in ["CreateEmployee", "PatchEmployee"] {
+        rules.push((schema, "name", name_rule.clone()));
+        rules.push((schema, "employee_code", pattern(EMPLOYEE_CODE)));
     }
+    for schema in ["CreateItem", "PatchItem"] {
+        rules.push((schema, "name", name_rule.clone()));
+        rules.push((schema, "unit", json!({"pattern": NAME, "maxLength": 20})));
+        rules.push((schema, "sku", pattern(SKU)));
+        rules.push((schema, "hsn_sac", pattern(HSN_SAC)));
+    }
+    for schema in ["CreateInvoice", "PatchInvoice"] {
+        rules.push((schema, "invoice_date", pattern(REQUIRED_DATE)));
+        rules.push((schema, "due_date", pattern(REQUIRED_DATE)));
+    }
+    rules.push((
+        "CancelInvoice",
+        "reason",
+        json!({"pattern": NAME, "maxLength": 500}),
+    ));
     rules.push(("CreatePayment", "received_on", pattern(DATE)));
     rules
 }
@@ -370,7 +401,7 @@ pub fn openapi_json() -> (ContentType, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{parse_iso_date, Aadhaar, Gstin, Ifsc, Pan, StateCode};
+    use crate::domain::{parse_iso_date, Aadhaar, BranchCode, Gstin, HsnSac, Ifsc, Pan, StateCode};
     use proptest::prelude::*;
 
     fn re(p: &str) -> regex::Regex {
@@ -390,6 +421,19 @@ mod tests {
             (GSTIN, |s| Gstin::parse(s).is_ok()),
             (STATE_CODE, |s| StateCode::parse(s).is_ok()),
             (DATE, |s| parse_iso_date(s.trim()).is_ok()),
+            (REQUIRED_STATE_CODE, |s| StateCode::parse(s).is_ok()),
+            (REQUIRED_DATE, |s| parse_iso_date(s.trim()).is_ok()),
+            (BRANCH_CODE, |s| BranchCode::parse(s).is_ok()),
+            (HSN_SAC, |s| HsnSac::parse(s).is_ok()),
+            (EMPLOYEE_CODE, |s| {
+                crate::modules::hr::input::employee_code(s).is_ok()
+            }),
+            (SKU, |s| {
+                crate::modules::sales::items::service::sku(s).is_ok()
+            }),
+            (NAME, |s| {
+                crate::modules::fields::required_text(s, 200).is_ok()
+            }),
             (IF_MATCH, |s| {
                 s.trim_matches([' ', '\t']).is_empty()
                     || crate::http::headers::parse_if_match(s).is_ok()
@@ -415,6 +459,15 @@ mod tests {
             "\"3\"",
             "",
             "  ",
+            "HQ",
+            " BLR01 ",
+            "hq",
+            "1006",
+            "998314",
+            "EMP-001/a.b_c",
+            "SKU#1",
+            "Basmati rice",
+            "\u{a0}x\u{2003}",
         ];
         for (pattern, accepts) in pairs() {
             let r = re(pattern);
@@ -429,6 +482,19 @@ mod tests {
         assert!(!re(GSTIN).is_match("27AAPFU0939F1Z"));
         assert!(!re(DATE).is_match("15-07-2026"));
         assert!(!re(IFSC).is_match("HDFC1001234"));
+        for blank in ["", "  "] {
+            for p in [
+                REQUIRED_STATE_CODE,
+                REQUIRED_DATE,
+                BRANCH_CODE,
+                HSN_SAC,
+                EMPLOYEE_CODE,
+                SKU,
+                NAME,
+            ] {
+                assert!(!re(p).is_match(blank), "{p} allows a blank value");
+            }
+        }
     }
 
     proptest! {

@@ -19,7 +19,7 @@ fn present(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.trim().is_empty())
 }
 
-fn employee_code(v: &str) -> Result<String, FieldError> {
+pub(crate) fn employee_code(v: &str) -> Result<String, FieldError> {
     let code = required_text(v, CODE_MAX)?;
     if !code
         .chars()

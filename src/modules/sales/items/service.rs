@@ -15,7 +15,7 @@ use crate::modules::iam::service::check_version;
 use crate::modules::sales::common::{required_text, Problems};
 use crate::tenancy::TenantHandle;
 
-fn sku(v: &str) -> Result<String, FieldError> {
+pub(crate) fn sku(v: &str) -> Result<String, FieldError> {
     let s = required_text(v, 64)?;
     if !s.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(FieldError::invalid_format(
