@@ -66,6 +66,7 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
         settings.slow_query,
     ));
     crate::db::slow::set_threshold(settings.slow_query);
+    crate::db::memory::set_heap_limit(settings.sqlite_heap_limit);
     let keys = Arc::new(KeyStore::new(secrets.master, Arc::clone(&control)));
     let limits = Limits::new(&settings);
     let auth = Arc::new(Auth::new(

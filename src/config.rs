@@ -38,6 +38,7 @@ const KEYS: &[&str] = &[
     "clamd_timeout_ms",
     "max_open_tenants",
     "tenant_idle_secs",
+    "sqlite_heap_limit_mb",
     "password_max_age_days",
     "upload_max_bytes",
     "shutdown_grace_secs",
@@ -74,6 +75,7 @@ pub struct RawConfig {
     pub clamd_timeout_ms: u64,
     pub max_open_tenants: u64,
     pub tenant_idle_secs: u64,
+    pub sqlite_heap_limit_mb: u64,
     pub password_max_age_days: u32,
     pub upload_max_bytes: u64,
     pub shutdown_grace_secs: u32,
@@ -126,6 +128,7 @@ impl Default for RawConfig {
             clamd_timeout_ms: 30_000,
             max_open_tenants: 256,
             tenant_idle_secs: 600,
+            sqlite_heap_limit_mb: 64,
             password_max_age_days: 90,
             upload_max_bytes: 10 * 1024 * 1024,
             shutdown_grace_secs: 10,
@@ -222,6 +225,8 @@ pub struct Settings {
     pub clamd_timeout: Duration,
     pub max_open_tenants: u64,
     pub tenant_idle: Duration,
+    /// SQLite's soft heap limit over all connections, in bytes (0: none).
+    pub sqlite_heap_limit: u64,
     pub password_max_age_days: u32,
     pub upload_max_bytes: u64,
     pub shutdown_grace_secs: u32,
@@ -533,6 +538,7 @@ impl Settings {
             clamd_timeout: Duration::from_millis(raw.clamd_timeout_ms.max(100)),
             max_open_tenants: raw.max_open_tenants,
             tenant_idle: Duration::from_secs(raw.tenant_idle_secs.max(1)),
+            sqlite_heap_limit: raw.sqlite_heap_limit_mb.saturating_mul(1024 * 1024),
             password_max_age_days: raw.password_max_age_days,
             upload_max_bytes: raw.upload_max_bytes,
             shutdown_grace_secs: raw.shutdown_grace_secs,
@@ -613,6 +619,12 @@ mod tests {
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert!(s.generate_missing_secrets);
         assert_eq!(s.rate_login.count, 5);
+        assert_eq!(s.sqlite_heap_limit, 64 * 1024 * 1024);
+        let none = RawConfig {
+            sqlite_heap_limit_mb: 0,
+            ..RawConfig::default()
+        };
+        assert_eq!(Settings::from_raw(&none).expect("0").sqlite_heap_limit, 0);
     }
 
     #[test]

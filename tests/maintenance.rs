@@ -159,5 +159,6 @@ fn suspending_a_tenant_closes_its_pool_and_metrics_show_the_limit() {
         .and_then(|r| r.text())
         .expect("metrics");
     assert!(metrics.contains("bisman_tenant_pools_max 17"), "{metrics}");
+    assert!(metrics.contains("bisman_sqlite_heap_bytes "), "{metrics}");
     assert!(metrics.contains("bisman_tenant_pools_open 1"), "{metrics}");
 }

@@ -20,6 +20,7 @@ pub enum ConnectionKind {
 }
 
 fn configure(conn: &Connection, kind: ConnectionKind) -> rusqlite::Result<()> {
+    super::memory::disable_lookaside(conn)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Reading the schema first turns a foreign or corrupt file into a clear error at open time.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod database;
 pub mod embedded;
 pub mod group_sync;
+pub mod memory;
 pub mod migrate;
 pub mod slow;
 pub mod stats;

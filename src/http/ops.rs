@@ -170,6 +170,11 @@ pub fn metrics_text(
             help: "Tenant databases that may be open at once (max_open_tenants).",
             samples: vec![(vec![], settings.max_open_tenants as f64)],
         },
+        Gauge {
+            name: "bisman_sqlite_heap_bytes",
+            help: "Heap held by SQLite over all connections (page caches, schemas, statements).",
+            samples: vec![(vec![], crate::db::memory::sqlite_heap().0 as f64)],
+        },
     ];
     for s in &sources.0 {
         gauges.extend(s.gauges());
