@@ -116,11 +116,15 @@ async fn authenticate_tenant_user(req: &Request<'_>) -> AppResult<AnyTenantUser>
     };
     req.local_cache(|| TenantTag(Some(slug.clone())));
 
-    let (jti, fam) = (claims.jti.clone(), claims.fam.clone());
-    let auth2 = Arc::clone(auth);
-    let revoked =
-        rocket::tokio::task::spawn_blocking(move || auth2.is_revoked_blocking(&jti, &fam))
-            .await??;
+    let revoked = match auth.revoked_cached(&claims.jti, &claims.fam) {
+        Some(r) => r,
+        None => {
+            let (jti, fam) = (claims.jti.clone(), claims.fam.clone());
+            let auth2 = Arc::clone(auth);
+            rocket::tokio::task::spawn_blocking(move || auth2.is_revoked_blocking(&jti, &fam))
+                .await??
+        }
+    };
     if revoked {
         return Err(AppError::Unauthorized);
     }

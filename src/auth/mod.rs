@@ -59,6 +59,15 @@ impl Auth {
     }
 
     /// Is this access token (or its family) revoked? Cached; the control DB is the truth.
+    /// The revocation state from the cache alone, when both the token and its family are
+    /// in it (the usual case): no database read, so no hand-off to a blocking thread.
+    pub fn revoked_cached(&self, jti: &str, family: &str) -> Option<bool> {
+        let token = self.revoked.get(&format!("j:{jti}"))?;
+        let fam = self.revoked.get(&format!("f:{family}"))?;
+        metrics::global().cache_hits.inc();
+        Some(token || fam)
+    }
+
     pub fn is_revoked_blocking(&self, jti: &str, family: &str) -> AppResult<bool> {
         for key in [format!("j:{jti}"), format!("f:{family}")] {
             let revoked = match self.revoked.get(&key) {

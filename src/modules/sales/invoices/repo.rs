@@ -112,10 +112,15 @@ pub fn get(c: &Connection, id: &str) -> AppResult<Option<Invoice>> {
         .prepare_cached(&format!("SELECT {COLUMNS} FROM invoices WHERE id = ?1"))?
         .query_row([id], head_from_row)
         .optional()?;
-    let Some(inv) = head else { return Ok(None) };
-    let mut one = [inv];
-    attach_lines(c, &mut one)?;
-    let [inv] = one;
+    let Some(mut inv) = head else { return Ok(None) };
+    // One invoice: a range of the primary key, without the json_each set a page needs.
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {LINE_COLUMNS} FROM invoice_lines WHERE invoice_id = ?1 ORDER BY line_no"
+    ))?;
+    inv.lines = stmt
+        .query_map([id], line_from_row)?
+        .map(|row| row.map(|(_, line)| line))
+        .collect::<Result<_, _>>()?;
     Ok(Some(inv))
 }
 
