@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex};
 use reqwest::blocking::Client;
 use serde_json::json;
 
-use super::shop::{self, bulk_invoices, employee_body, invoice_body, ok, open_shop, post, Shop};
-use super::{baseline, drive, header, provision, report, Server};
+use super::shop::{
+    self, answered, bulk_invoices, employee_body, invoice_body, ok, open_shop, post, Shop,
+};
+use super::{baseline, drive, drive_gets, header, provision, report, Server};
 
 /// A small PDF of about `size` bytes.
 fn pdf(size: usize) -> Vec<u8> {
@@ -16,6 +18,22 @@ fn pdf(size: usize) -> Vec<u8> {
     v.resize(size.saturating_sub(6), b' ');
     v.extend_from_slice(b"%%EOF\n");
     v
+}
+
+/// One read phase: `total` GETs of `path(i)` over 32 connections, its table row and the
+/// server's CPU time per request; returns the throughput.
+fn read_phase(
+    server: &Server,
+    token: &str,
+    name: &str,
+    total: usize,
+    path: impl Fn(usize) -> String + Send + Sync + 'static,
+) -> f64 {
+    let cpu = server.cpu_seconds();
+    let (st, wall) = drive_gets(&server.base, token, 32, total, path);
+    let rate = report(name, &st, wall);
+    server.print_cpu_per_request(cpu, total);
+    rate
 }
 
 /// Reads and writes on one tenant, then the baseline on the same file.
@@ -29,45 +47,39 @@ pub fn reads_writes() {
     println!("data: 50 customers, 50 items, 200 employees, 200 issued invoices");
     header();
 
-    let (b, sh) = (base.clone(), Arc::clone(&s));
-    let (st, wall) = drive(32, 20_000, move |i, c| {
-        ok(
-            c,
-            &b,
-            &sh.token,
-            &format!(
+    let sh = Arc::clone(&s);
+    let get_employee = read_phase(
+        &server,
+        &s.token,
+        "read: GET employee by id (masked), 32 concurrent",
+        20_000,
+        move |i| {
+            format!(
                 "/api/v1/employees/{}",
                 sh.employees[(i * 7919) % sh.employees.len()]
-            ),
-        )
-    });
-    let get_employee = report(
-        "read: GET employee by id (masked), 32 concurrent",
-        &st,
-        wall,
+            )
+        },
     );
-    let (b, sh) = (base.clone(), Arc::clone(&s));
-    let (st, wall) = drive(32, 20_000, move |i, c| {
-        ok(
-            c,
-            &b,
-            &sh.token,
-            &format!(
+    let sh = Arc::clone(&s);
+    let get_invoice = read_phase(
+        &server,
+        &s.token,
+        "read: GET invoice by id (with lines), 32 concurrent",
+        20_000,
+        move |i| {
+            format!(
                 "/api/v1/invoices/{}",
                 sh.invoices[(i * 7919) % sh.invoices.len()]
-            ),
-        )
-    });
-    let get_invoice = report(
-        "read: GET invoice by id (with lines), 32 concurrent",
-        &st,
-        wall,
+            )
+        },
     );
-    let (b, sh) = (base.clone(), Arc::clone(&s));
-    let (st, wall) = drive(32, 5_000, move |_, c| {
-        ok(c, &b, &sh.token, "/api/v1/invoices?limit=50")
-    });
-    report("read: list a page of 50 invoices, 32 concurrent", &st, wall);
+    read_phase(
+        &server,
+        &s.token,
+        "read: list a page of 50 invoices, 32 concurrent",
+        5_000,
+        |_| "/api/v1/invoices?limit=50".into(),
+    );
 
     let (b, sh) = (base.clone(), Arc::clone(&s));
     let (st, wall) = drive(8, 2_000, move |i, c| {
@@ -145,11 +157,13 @@ pub fn reads_writes() {
             .text("entity", "employee")
             .text("entity_id", sh.employees[i % sh.employees.len()].clone())
             .part("file", part);
-        c.post(format!("{b}/api/v1/files"))
-            .bearer_auth(&sh.token)
-            .multipart(form)
-            .send()
-            .is_ok_and(|r| r.status() == 201)
+        answered(
+            c.post(format!("{b}/api/v1/files"))
+                .bearer_auth(&sh.token)
+                .multipart(form)
+                .send(),
+            201,
+        )
     });
     report(
         "write: upload a 100 KiB PDF (encrypted, unscanned), 4 concurrent",
@@ -238,9 +252,11 @@ pub fn mix(tenants: usize, requests: usize) -> f64 {
         wall,
     );
     println!(
-        "  peak RSS {} kB, open fds {}",
+        "  peak RSS {} kB, open fds {}, tenants open {}, SQLite heap {} kB",
         server.proc_status("VmHWM:"),
-        server.open_fds()
+        server.open_fds(),
+        server.metric("bisman_tenant_pools_open"),
+        server.metric("bisman_sqlite_heap_bytes") / 1024.0
     );
     rate
 }

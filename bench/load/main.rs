@@ -53,8 +53,10 @@ impl Server {
             cmd.env(k, v);
         }
         // Sizing knobs may be passed through, e.g. BISMAN_MAX_OPEN_TENANTS=512.
-        if let Ok(v) = std::env::var("BISMAN_MAX_OPEN_TENANTS") {
-            cmd.env("BISMAN_MAX_OPEN_TENANTS", v);
+        for knob in ["BISMAN_MAX_OPEN_TENANTS", "BISMAN_SQLITE_HEAP_LIMIT_MB"] {
+            if let Ok(v) = std::env::var(knob) {
+                cmd.env(knob, v);
+            }
         }
         let log = std::fs::File::create(dir.join("server.log")).expect("server log");
         let mut child = cmd
@@ -96,6 +98,40 @@ impl Server {
             .unwrap_or(0)
     }
 
+    /// CPU seconds the server has used so far (user + system, from /proc/<pid>/stat).
+    fn cpu_seconds(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the parenthesised command name; utime and stime are the 12th and
+        // 13th of those, in clock ticks (100 per second on Linux).
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<f64> = rest
+            .split_whitespace()
+            .map(|v| v.parse().unwrap_or(0.0))
+            .collect();
+        (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+    }
+
+    /// Prints the server's CPU time per request since `since` (a `cpu_seconds` reading):
+    /// what the server itself spent, apart from the load generator on the same cores.
+    fn print_cpu_per_request(&self, since: f64, requests: usize) {
+        let used = self.cpu_seconds() - since;
+        println!(
+            "|   server CPU per request | | | {:.0} µs | | | |",
+            used * 1e6 / requests.max(1) as f64
+        );
+    }
+
+    /// One unlabelled sample from `/metrics` (0 when missing).
+    fn metric(&self, name: &str) -> f64 {
+        reqwest::blocking::get(format!("{}/metrics", self.base))
+            .and_then(|r| r.text())
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or(0.0)
+    }
+
     fn open_fds(&self) -> usize {
         std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
             .map(|d| d.count())
@@ -123,6 +159,28 @@ impl Drop for Server {
 struct Stats {
     samples: Vec<Duration>,
     errors: usize,
+}
+
+impl Stats {
+    /// One operation that began at `started`: its latency when it succeeded, else an error.
+    fn record(&mut self, started: Instant, ok: bool) {
+        if ok {
+            self.samples.push(started.elapsed());
+        } else {
+            self.errors += 1;
+        }
+    }
+
+    fn absorb(&mut self, other: Stats) {
+        self.samples.extend(other.samples);
+        self.errors += other.errors;
+    }
+}
+
+/// The next operation number to run, until `total` have been handed out.
+fn claim(next: &AtomicUsize, total: usize) -> Option<usize> {
+    let i = next.fetch_add(1, Ordering::Relaxed);
+    (i < total).then_some(i)
 }
 
 fn pct(sorted: &[Duration], p: f64) -> f64 {
@@ -155,6 +213,60 @@ fn header() {
     println!("|---|---|---|---|---|---|---|");
 }
 
+/// Runs `total` GETs of `path(i)` with `token` over `concurrency` connections, all driven
+/// from one thread by an async client (as wrk does), reading each body. The blocking
+/// driver below costs two thread hand-offs per request in the generator; on two cores
+/// that is CPU taken from the server, so latency figures of reads use this one.
+fn drive_gets(
+    base: &str,
+    token: &str,
+    concurrency: usize,
+    total: usize,
+    path: impl Fn(usize) -> String + Send + Sync + 'static,
+) -> (Stats, Duration) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let path = Arc::new(path);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let parts = runtime.block_on(async {
+        let mut connections = Vec::new();
+        for _ in 0..concurrency {
+            let (path, next) = (Arc::clone(&path), Arc::clone(&next));
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("client");
+            connections.push(async move {
+                let mut local = Stats::default();
+                while let Some(i) = claim(&next, total) {
+                    let t = Instant::now();
+                    let sent = client
+                        .get(format!("{base}{}", path(i)))
+                        .bearer_auth(token)
+                        .send()
+                        .await;
+                    let ok = match sent {
+                        Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
+                        _ => false,
+                    };
+                    local.record(t, ok);
+                }
+                local
+            });
+        }
+        futures_util::future::join_all(connections).await
+    });
+    let wall = started.elapsed();
+    let mut stats = Stats::default();
+    for p in parts {
+        stats.absorb(p);
+    }
+    (stats, wall)
+}
+
 /// Runs `total` calls of `op` over `concurrency` threads.
 fn drive(
     concurrency: usize,
@@ -174,21 +286,12 @@ fn drive(
                 .build()
                 .expect("client");
             let mut local = Stats::default();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= total {
-                    break;
-                }
+            while let Some(i) = claim(&next, total) {
                 let t = Instant::now();
-                if op(i, &client) {
-                    local.samples.push(t.elapsed());
-                } else {
-                    local.errors += 1;
-                }
+                local.record(t, op(i, &client));
             }
             if let Ok(mut s) = stats.lock() {
-                s.samples.extend(local.samples);
-                s.errors += local.errors;
+                s.absorb(local);
             }
         }));
     }
@@ -267,10 +370,12 @@ fn tenants_scenario(n: usize, requests: usize) {
     let b2 = base.clone();
     let (stats, wall) = drive(64, requests, move |i, c| {
         let t = (i.wrapping_mul(7919)) % tokens.len();
-        c.get(format!("{b2}/api/v1/auth/me"))
-            .bearer_auth(&tokens[t])
-            .send()
-            .is_ok_and(|r| r.status() == 200)
+        shop::answered(
+            c.get(format!("{b2}/api/v1/auth/me"))
+                .bearer_auth(&tokens[t])
+                .send(),
+            200,
+        )
     });
     report(
         &format!("GET /auth/me over {n} tenants, 64 concurrent"),
@@ -296,14 +401,10 @@ fn auth_scenario() {
     let (stats, wall) = drive(2, 200, move |_, c| login(c, &b, &s).is_some());
     report("login (argon2id m=19MiB t=2), 2 concurrent", &stats, wall);
     let token = login(&reqwest::blocking::Client::new(), &base, &slugs[0]).expect("token");
-    let b = base.clone();
-    let (stats, wall) = drive(32, 20_000, move |_, c| {
-        c.get(format!("{b}/api/v1/auth/me"))
-            .bearer_auth(&token)
-            .send()
-            .is_ok_and(|r| r.status() == 200)
-    });
+    let cpu = server.cpu_seconds();
+    let (stats, wall) = drive_gets(&base, &token, 32, 20_000, |_| "/api/v1/auth/me".into());
     report("GET /auth/me, 32 concurrent", &stats, wall);
+    server.print_cpu_per_request(cpu, 20_000);
     println!();
     println!("peak RSS {} kB", server.proc_status("VmHWM:"));
 }

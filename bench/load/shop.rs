@@ -33,10 +33,17 @@ pub fn post(c: &Client, base: &str, token: &str, path: &str, body: &Value) -> Op
 }
 
 pub fn ok(c: &Client, base: &str, token: &str, path: &str) -> bool {
-    c.get(format!("{base}{path}"))
-        .bearer_auth(token)
-        .send()
-        .is_ok_and(|r| r.status() == 200)
+    answered(
+        c.get(format!("{base}{path}")).bearer_auth(token).send(),
+        200,
+    )
+}
+
+/// Whether the response has `status`, after reading its whole body as a real client
+/// would. An unread body (a compressed one above all) cannot go back to the connection
+/// pool, so not reading it measured a new TCP connection per request.
+pub fn answered(r: reqwest::Result<reqwest::blocking::Response>, status: u16) -> bool {
+    r.is_ok_and(|r| r.status() == status && r.bytes().is_ok())
 }
 
 pub fn login_as(c: &Client, base: &str, slug: &str) -> String {
