@@ -24,7 +24,9 @@ impl Email {
         if value.is_empty() {
             return Err(FieldError::required("e-mail address is required"));
         }
-        if value.len() > Self::MAX_LEN {
+        // Bytes of the address, and characters as sent (blanks around it included, as
+        // the OpenAPI document's maxLength counts them).
+        if value.len() > Self::MAX_LEN || input.chars().count() > Self::MAX_LEN {
             return Err(FieldError::too_long(
                 "e-mail address must be at most 254 characters",
             ));
@@ -94,6 +96,11 @@ mod tests {
         assert_eq!(Email::parse(&ok).unwrap().as_str().len(), 254);
         let long = format!("{}@example.com", "a".repeat(254 - 11));
         assert_eq!(Email::parse(&long).unwrap_err().code, "too_long");
+        // 254 characters of address, but 255 as sent.
+        assert_eq!(
+            Email::parse(&format!(" {ok}")).unwrap_err().code,
+            "too_long"
+        );
     }
 
     #[test]

@@ -16,22 +16,31 @@ impl Problems {
     }
 
     /// Keeps the value, or records the problem against `field`.
-    pub fn check<T>(&mut self, field: &str, r: Result<T, FieldError>) -> Option<T> {
+    pub fn check<T>(&mut self, field: impl Into<String>, r: Result<T, FieldError>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.0.push(FieldProblem::new(field, e.code, e.message));
+                self.add(field, e);
                 None
             }
         }
     }
 
-    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl Into<String>, e: FieldError) {
+        self.0.push(FieldProblem::new(field, e.code, e.message));
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, code: &str, message: impl Into<String>) {
         self.0.push(FieldProblem::new(field, code, message));
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The 422 for what was recorded (call only when something was).
+    pub fn into_error(self) -> AppError {
+        AppError::Validation(self.0)
     }
 
     /// Ok when nothing was recorded, else one 422 naming every field.
@@ -44,25 +53,29 @@ impl Problems {
     }
 }
 
+/// Control characters other than line breaks and tabs (an address may hold CR LF).
 fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// Trimmed text of 1 to `max` characters, without control characters.
 pub fn required_text(value: &str, max: usize) -> Result<String, FieldError> {
-    let v = value.trim();
+    let v = optional_text(value, max)?;
     if v.is_empty() {
         return Err(FieldError::required("must not be empty"));
     }
-    optional_text(v, max)
+    Ok(v)
 }
 
-/// Trimmed text of 0 to `max` characters, without control characters.
+/// Trimmed text of 0 to `max` characters, without control characters. The limit counts
+/// the characters as sent, surrounding blanks included: that is what the OpenAPI
+/// document's `maxLength` says, and a client cannot tell what the server would trim.
 pub fn optional_text(value: &str, max: usize) -> Result<String, FieldError> {
-    let v = value.trim();
-    if v.chars().count() > max {
+    if value.chars().count() > max {
         return Err(FieldError::too_long(format!("at most {max} characters")));
     }
+    let v = value.trim();
     if has_control(v) {
         return Err(FieldError::invalid_format(
             "must not contain control characters",
@@ -155,6 +168,13 @@ mod tests {
             "invalid_format"
         );
         assert_eq!(optional_text("", 5).unwrap(), "");
+        assert_eq!(optional_text("a\r\nb\tc", 10).unwrap(), "a\r\nb\tc");
+        // Blanks around the value count toward the limit, as the document's maxLength.
+        assert_eq!(optional_text("  abcd", 5).unwrap_err().code, "too_long");
+        assert_eq!(
+            required_text(&" ".repeat(6), 5).unwrap_err().code,
+            "too_long"
+        );
     }
 
     #[test]

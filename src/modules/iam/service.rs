@@ -284,14 +284,8 @@ fn validate_branch_ids(ids: &[String]) -> AppResult<Vec<String>> {
 }
 
 fn validate_name(name: &str, field: &str) -> AppResult<String> {
-    let n = name.trim();
-    if n.is_empty() {
-        return Err(AppError::field(field, "required", "must not be empty"));
-    }
-    if n.chars().count() > 200 {
-        return Err(AppError::field(field, "too_long", "at most 200 characters"));
-    }
-    Ok(n.to_string())
+    crate::modules::fields::required_text(name, 200)
+        .map_err(|e| AppError::field(field, e.code, e.message))
 }
 
 pub fn create_user(tenant: &Arc<TenantHandle>, req: &CreateUser, actor: &Actor) -> AppResult<User> {

@@ -1,97 +1,14 @@
-//! Small helpers shared by the sales submodules: collecting field problems, text
-//! fields, nullable patch fields, branch scope and LIKE patterns.
-
-use serde::{Deserialize, Deserializer};
+//! Small helpers shared by the sales submodules: branch scope, blank filters and LIKE
+//! patterns (field problems and text rules come from `modules::fields`).
 
 use crate::domain::FieldError;
-use crate::error::{AppError, AppResult, FieldProblem};
+use crate::error::{AppError, AppResult};
 
-/// Collects every field problem of a request so the client sees them all at once.
-#[derive(Debug, Default)]
-pub struct Problems(Vec<FieldProblem>);
-
-impl Problems {
-    pub fn new() -> Problems {
-        Problems::default()
-    }
-
-    pub fn add(&mut self, field: impl Into<String>, e: FieldError) {
-        self.0.push(FieldProblem::new(field, e.code, e.message));
-    }
-
-    pub fn add_raw(&mut self, field: impl Into<String>, code: &str, message: impl Into<String>) {
-        self.0.push(FieldProblem::new(field, code, message));
-    }
-
-    /// Keeps the value, or records the problem under `field` and returns None.
-    pub fn check<T>(&mut self, field: impl Into<String>, r: Result<T, FieldError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.add(field, e);
-                None
-            }
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The 422 for what was recorded (call only when something was).
-    pub fn into_error(self) -> AppError {
-        AppError::Validation(self.0)
-    }
-
-    /// Ok when nothing was recorded, else one 422 naming every field.
-    pub fn finish(self) -> AppResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.0))
-        }
-    }
-}
-
-/// A trimmed, non-empty text of at most `max` characters.
-pub fn required_text(value: &str, max: usize) -> Result<String, FieldError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(FieldError::required("must not be empty"));
-    }
-    optional_text(v, max)
-}
-
-/// A trimmed text (possibly empty) of at most `max` characters, without control characters
-/// other than line breaks and tabs.
-pub fn optional_text(value: &str, max: usize) -> Result<String, FieldError> {
-    let v = value.trim();
-    if v.chars().count() > max {
-        return Err(FieldError::too_long(format!("at most {max} characters")));
-    }
-    if v.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(FieldError::invalid_format(
-            "must not contain control characters",
-        ));
-    }
-    Ok(v.to_string())
-}
+pub use crate::modules::fields::{nullable, optional_text, required_text, Problems};
 
 /// Text that is blank means "not given" (forms send empty strings for empty inputs).
 pub fn blank_as_none(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.trim().is_empty())
-}
-
-/// Deserializes a PATCH field where absent means "unchanged" and `null` means "clear":
-/// use with `#[serde(default, deserialize_with = "nullable")]` on an `Option<Option<T>>`.
-pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A user's branch scope: None means every branch.
@@ -153,19 +70,5 @@ mod tests {
         let s: Scope = Some(vec!["b1".into()]);
         assert!(in_scope(&s, "b1") && !in_scope(&s, "b2"));
         assert_eq!(scope_json(&s).as_deref(), Some("[\"b1\"]"));
-    }
-
-    #[test]
-    fn texts() {
-        assert_eq!(required_text("  a ", 5).map_err(|e| e.code), Ok("a".into()));
-        assert_eq!(required_text("  ", 5).map_err(|e| e.code), Err("required"));
-        assert_eq!(
-            optional_text("abcdef", 5).map_err(|e| e.code),
-            Err("too_long")
-        );
-        assert_eq!(
-            optional_text("a\u{0}", 5).map_err(|e| e.code),
-            Err("invalid_format")
-        );
     }
 }

@@ -33,14 +33,9 @@ pub fn provision_tenant(
     let slug = TenantSlug::parse(&req.slug)
         .map_err(|e| problems.push(FieldProblem::new("slug", e.code, e.message)))
         .ok();
-    let name = req.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 {
-        problems.push(FieldProblem::new(
-            "name",
-            "invalid_value",
-            "1–200 characters",
-        ));
-    }
+    let name = crate::modules::fields::required_text(&req.name, 200)
+        .map_err(|e| problems.push(FieldProblem::new("name", e.code, e.message)))
+        .unwrap_or_default();
     let email = Email::parse(&req.owner_email)
         .map_err(|e| problems.push(FieldProblem::new("owner_email", e.code, e.message)))
         .ok();

@@ -37,7 +37,7 @@ fn place(
     };
     match (gstin, given) {
         (Some(g), Some(s)) if g.state_code() != s => {
-            p.add_raw(
+            p.push(
                 "state_code",
                 "mismatch",
                 format!(

@@ -91,11 +91,11 @@ pub fn parties(
 ) -> AppResult<Option<Parties>> {
     let branch = repo::branch(c, branch_id)?.filter(|_| in_scope(scope, branch_id));
     if branch.is_none() {
-        p.add_raw("branch_id", "not_found", "no such branch");
+        p.push("branch_id", "not_found", "no such branch");
     }
     let customer = customers::repo::get(c, customer_id)?;
     if customer.is_none() {
-        p.add_raw("customer_id", "not_found", "no such customer");
+        p.push("customer_id", "not_found", "no such customer");
     }
     Ok(match (branch, customer) {
         (Some((code, state)), Some(cust)) => Some(Parties {
@@ -115,7 +115,7 @@ pub fn resolve(
     let mut out = Vec::with_capacity(drafts.len());
     for (i, d) in drafts.iter().enumerate() {
         let Some(item) = items::repo::get(c, &d.item_id)? else {
-            p.add_raw(format!("lines[{i}].item_id"), "not_found", "no such item");
+            p.push(format!("lines[{i}].item_id"), "not_found", "no such item");
             continue;
         };
         let rate = GstRate::parse(item.gst_rate_bp).map_err(AppError::internal)?;
