@@ -8,35 +8,6 @@ use base64::Engine;
 use common::*;
 use serde_json::{json, Value};
 
-fn forge(claims: &Value, secret: &[u8], alg: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let header = URL_SAFE_NO_PAD.encode(format!("{{\"alg\":\"{alg}\",\"typ\":\"JWT\"}}"));
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let input = format!("{header}.{payload}");
-    if alg == "none" {
-        return format!("{input}.");
-    }
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("hmac");
-    mac.update(input.as_bytes());
-    format!(
-        "{input}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    )
-}
-
-fn claims_of(token: &str) -> Value {
-    let payload = token.split('.').nth(1).expect("payload");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json")
-}
-
-fn jwt_secret(app: &TestApp) -> Vec<u8> {
-    std::fs::read_to_string(app.dir.path().join("secrets/jwt.secret"))
-        .expect("secret")
-        .trim()
-        .as_bytes()
-        .to_vec()
-}
-
 #[test]
 fn login_shape_and_uniform_failures() {
     let app = TestApp::start();

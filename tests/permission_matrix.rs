@@ -28,8 +28,6 @@ mod common;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use bisman::auth::permissions::{builtin_permissions, BUILTIN_ROLES, CATALOGUE};
 use common::*;
 use reqwest::blocking::multipart::{Form, Part};
@@ -40,15 +38,6 @@ use serde_json::{json, Value};
 const SLUG: &str = "acme";
 const PAN: &str = "ABCDE1234F";
 const USER_PASSWORD: &str = "Us3r-Secret#word";
-
-/// A one-pixel PNG: an upload the server accepts.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
-    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0x3f, 0xd3, 0x18,
-    0x00, 0x04, 0x66, 0x01, 0xcc, 0xcd, 0xbb, 0xeb, 0x87, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
-    0x44, 0xae, 0x42, 0x60, 0x82,
-];
 
 enum Body {
     None,
@@ -745,32 +734,6 @@ fn documented_tenant_routes(app: &TestApp) -> BTreeSet<(String, String)> {
     routes
 }
 
-fn jwt_secret(app: &TestApp) -> Vec<u8> {
-    std::fs::read_to_string(app.dir.path().join("secrets/jwt.secret"))
-        .expect("secret")
-        .trim()
-        .as_bytes()
-        .to_vec()
-}
-
-/// An HS256 token with these claims, signed with `secret`.
-fn sign(claims: &Value, secret: &[u8]) -> String {
-    use hmac::{Hmac, Mac};
-    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
-    let input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("hmac");
-    mac.update(input.as_bytes());
-    format!(
-        "{input}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    )
-}
-
-fn claims_of(token: &str) -> Value {
-    let payload = token.split('.').nth(1).expect("payload");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json")
-}
-
 fn world() -> World {
     // Hundreds of calls by a few dozen users; the limits have their own tests.
     let app = TestApp::start_with(|s| {
@@ -913,8 +876,8 @@ fn every_tenant_route_allows_and_denies_by_permission() {
     let mut expired = good.clone();
     expired["iat"] = json!(now - 7200);
     expired["exp"] = json!(now - 3600);
-    let expired = sign(&expired, &jwt_secret(&w.app));
-    let forged = sign(&good, b"not-the-secret-not-the-secret-xx");
+    let expired = forge(&expired, &jwt_secret(&w.app), "HS256");
+    let forged = forge(&good, b"not-the-secret-not-the-secret-xx", "HS256");
 
     let mut failures = Vec::new();
     let mut calls = 0;

@@ -260,3 +260,49 @@ pub fn json_of(res: Response, status: u16) -> Value {
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_bisman")
 }
+
+/// A valid 1x1 RGB PNG: an upload the server accepts.
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0x3f, 0xd3, 0x18,
+    0x00, 0x04, 0x66, 0x01, 0xcc, 0xcd, 0xbb, 0xeb, 0x87, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
+    0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// The secret a running app signs its access tokens with.
+pub fn jwt_secret(app: &TestApp) -> Vec<u8> {
+    std::fs::read_to_string(app.dir.path().join("secrets/jwt.secret"))
+        .expect("secret")
+        .trim()
+        .as_bytes()
+        .to_vec()
+}
+
+/// A token with these claims and `alg` in its header, signed with HMAC-SHA256 under
+/// `secret` (unsigned for `none`): forged tokens for the attack tests.
+pub fn forge(claims: &Value, secret: &[u8], alg: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let header = URL_SAFE_NO_PAD.encode(format!("{{\"alg\":\"{alg}\",\"typ\":\"JWT\"}}"));
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let input = format!("{header}.{payload}");
+    if alg == "none" {
+        return format!("{input}.");
+    }
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("hmac");
+    mac.update(input.as_bytes());
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+/// The claims of a token, unverified.
+pub fn claims_of(token: &str) -> Value {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json")
+}
