@@ -42,17 +42,7 @@ struct Env {
 
 fn setup(app: TestApp, slug: &str) -> Env {
     let owner = app.owner_token(slug);
-    let branch = json_of(
-        app.post(
-            &owner,
-            "/api/v1/branches",
-            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
-        ),
-        201,
-    )["id"]
-        .as_str()
-        .expect("branch id")
-        .to_string();
+    let branch = app.create_branch(&owner);
     let employee = new_employee(&app, &owner, &branch, "E001");
     Env {
         app,

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -208,17 +207,7 @@ fn rotate_once(app: &TestApp, tenant: &str, opts: &Options) -> rotate::TenantOut
 fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() {
     let app = TestApp::start();
     let owner = app.owner_token("acme");
-    let branch = json_of(
-        app.post(
-            &owner,
-            "/api/v1/branches",
-            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
-        ),
-        201,
-    )["id"]
-        .as_str()
-        .expect("branch id")
-        .to_string();
+    let branch = app.create_branch(&owner);
     let mut ids = HashMap::new();
     for n in 0..25 {
         let e = json_of(
@@ -361,28 +350,15 @@ fn bisman(dir: &std::path::Path) -> Command {
 }
 
 fn spawn_server(dir: &std::path::Path, port: u16) -> Child {
-    let mut child = bisman(dir)
-        .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
-        .env("BISMAN_RATE_LOGIN", "100000/60s")
-        .env("BISMAN_RATE_API_USER", "100000/60s")
-        .env("BISMAN_RATE_API_TENANT", "100000/60s")
-        .args(["serve"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        match lines.next() {
-            Some(Ok(l)) if l.contains("listening") => break,
-            Some(_) => continue,
-            None => break,
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    child
+    spawn_until_listening(
+        bisman(dir)
+            .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+            .env("BISMAN_RATE_LOGIN", "100000/60s")
+            .env("BISMAN_RATE_API_USER", "100000/60s")
+            .env("BISMAN_RATE_API_TENANT", "100000/60s")
+            .args(["serve"])
+            .stderr(Stdio::null()),
+    )
 }
 
 fn stop_server(mut child: Child) {
@@ -661,17 +637,7 @@ fn a_file_from_before_a_rotation_is_recovered_by_restoring_its_old_key_and_rotat
     use bisman::modules::hr::crypt::{self, PAN};
     let app = TestApp::start();
     let owner = app.owner_token("acme");
-    let branch = json_of(
-        app.post(
-            &owner,
-            "/api/v1/branches",
-            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
-        ),
-        201,
-    )["id"]
-        .as_str()
-        .expect("branch id")
-        .to_string();
+    let branch = app.create_branch(&owner);
     let mut ids = Vec::new();
     for n in 0..5 {
         let e = json_of(
@@ -767,17 +733,7 @@ fn rotation_throughput() {
     use bisman::modules::hr::crypt::{self, AADHAAR, ACCOUNT, PAN};
     let app = TestApp::start();
     let owner = app.owner_token("acme");
-    let branch = json_of(
-        app.post(
-            &owner,
-            "/api/v1/branches",
-            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
-        ),
-        201,
-    )["id"]
-        .as_str()
-        .expect("branch id")
-        .to_string();
+    let branch = app.create_branch(&owner);
     let ring = app.keys.ring_blocking("acme").expect("ring");
     let handle = app.tenants.open_blocking("acme").expect("open");
     let rows = 20_000u32;
@@ -826,17 +782,7 @@ fn values_written_under_an_old_version_during_the_wait_are_caught_before_retirin
     use bisman::modules::hr::crypt::{self, PAN};
     let app = TestApp::start();
     let owner = app.owner_token("acme");
-    let branch = json_of(
-        app.post(
-            &owner,
-            "/api/v1/branches",
-            &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
-        ),
-        201,
-    )["id"]
-        .as_str()
-        .expect("branch id")
-        .to_string();
+    let branch = app.create_branch(&owner);
     for n in 0..5 {
         json_of(
             app.post(&owner, "/api/v1/employees", &employee(&branch, n, true)),

@@ -2,7 +2,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -257,29 +256,16 @@ fn migrate_dry_run_changes_nothing_and_drift_stops_startup() {
 }
 
 fn spawn_server(dir: &std::path::Path, port: u16) -> Child {
-    let mut child = bisman(dir)
-        .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
-        .env("BISMAN_SHUTDOWN_GRACE_SECS", "5")
-        .env("BISMAN_RATE_LOGIN", "100000/60s")
-        .env("BISMAN_RATE_API_USER", "100000/60s")
-        .env("BISMAN_RATE_API_TENANT", "100000/60s")
-        .args(["serve"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        match lines.next() {
-            Some(Ok(l)) if l.contains("listening") => break,
-            Some(_) => continue,
-            None => break,
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    child
+    spawn_until_listening(
+        bisman(dir)
+            .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+            .env("BISMAN_SHUTDOWN_GRACE_SECS", "5")
+            .env("BISMAN_RATE_LOGIN", "100000/60s")
+            .env("BISMAN_RATE_API_USER", "100000/60s")
+            .env("BISMAN_RATE_API_TENANT", "100000/60s")
+            .args(["serve"])
+            .stderr(Stdio::piped()),
+    )
 }
 
 #[test]
@@ -410,23 +396,11 @@ fn db_stats_shows_tables_and_the_slow_statements_as_templates() {
     // Threshold 0: every statement counts as slow, so the report has something to show.
     let mut cmd = bisman(dir.path());
     cmd.env("BISMAN_SLOW_QUERY_MS", "0");
-    let mut child = {
-        let mut c = cmd
-            .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+    let mut child = spawn_until_listening(
+        cmd.env("BISMAN_BIND", format!("127.0.0.1:{port}"))
             .args(["serve"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        let mut lines = BufReader::new(c.stdout.take().expect("stdout")).lines();
-        while let Some(Ok(l)) = lines.next() {
-            if l.contains("listening") {
-                break;
-            }
-        }
-        std::thread::spawn(move || for _ in lines {});
-        c
-    };
+            .stderr(Stdio::null()),
+    );
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::blocking::Client::new();
     let login = client

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -80,24 +79,12 @@ impl Appliance {
     }
 
     fn serve(&self, port: u16) -> Served {
-        let mut child = self
-            .cmd()
-            .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
-            .arg("serve")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            match lines.next() {
-                Some(Ok(l)) if l.contains("listening") => break,
-                Some(_) => {}
-                None => break,
-            }
-        }
-        std::thread::spawn(move || for _ in lines {});
+        let child = spawn_until_listening(
+            self.cmd()
+                .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+                .arg("serve")
+                .stderr(Stdio::null()),
+        );
         Served(child)
     }
 

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -87,23 +86,11 @@ impl Appliance {
         for (k, v) in extra {
             c.env(k, v);
         }
-        let mut child = c
-            .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
-            .arg("serve")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            match lines.next() {
-                Some(Ok(l)) if l.contains("listening") => break,
-                Some(_) => {}
-                None => break,
-            }
-        }
-        std::thread::spawn(move || for _ in lines {});
+        let child = spawn_until_listening(
+            c.env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+                .arg("serve")
+                .stderr(Stdio::null()),
+        );
         Served(child)
     }
 

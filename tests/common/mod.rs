@@ -147,6 +147,21 @@ impl TestApp {
         token_of(&self.login(slug, &email, OWNER_PASSWORD))
     }
 
+    /// Creates the branch BLR (Karnataka) with `token` and returns its id.
+    pub fn create_branch(&self, token: &str) -> String {
+        json_of(
+            self.post(
+                token,
+                "/api/v1/branches",
+                &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
+            ),
+            201,
+        )["id"]
+            .as_str()
+            .expect("branch id")
+            .to_string()
+    }
+
     /// Creates a user with the given roles (as the owner) and returns their token.
     pub fn user_token(&self, slug: &str, owner: &str, email: &str, roles: &[&str]) -> String {
         let pw = "Us3r-Secret#word";
@@ -305,4 +320,26 @@ pub fn claims_of(token: &str) -> Value {
     use base64::Engine;
     let payload = token.split('.').nth(1).expect("payload");
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json")
+}
+
+/// Spawns `cmd` (a `bisman serve`) with stdout piped and returns once it says it is
+/// listening, exits, or 30 s pass. The rest of its stdout is drained on a thread so the
+/// server never blocks on a full pipe. Callers choose stderr.
+pub fn spawn_until_listening(cmd: &mut std::process::Command) -> std::process::Child {
+    use std::io::{BufRead, BufReader};
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn bisman serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        match lines.next() {
+            Some(Ok(l)) if l.contains("listening") => break,
+            Some(_) => continue,
+            None => break,
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    child
 }
