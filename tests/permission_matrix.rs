@@ -36,7 +36,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 const SLUG: &str = "acme";
-const PAN: &str = "ABCDE1234F";
+const PAN: &str = "ABCPE1234F";
 const USER_PASSWORD: &str = "Us3r-Secret#word";
 
 enum Body {

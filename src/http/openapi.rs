@@ -185,7 +185,7 @@ const IDEMPOTENCY_KEY: &str = "^[ \\t]*([!-~]{1,255})?[ \\t]*$";
 // trimmed and letters are upper-cased first, and a blank optional field is no value. The
 // patterns state the shape only (check digits, the list of state codes and real calendar
 // days are checked by the handlers: 422). Each must accept everything the parser accepts.
-const PAN: &str = "^\\s*([A-Za-z]{5}[0-9]{4}[A-Za-z])?\\s*$";
+const PAN: &str = "^\\s*([A-Za-z]{3}[PCHFATBLJGpchfatbljg][A-Za-z][0-9]{4}[A-Za-z])?\\s*$";
 /// Twelve digits; spaces between them are ignored.
 const AADHAAR: &str = "^\\s*((?:[0-9] *){11}[0-9])?\\s*$";
 const IFSC: &str = "^\\s*([A-Za-z]{4}0[A-Za-z0-9]{6})?\\s*$";
@@ -444,7 +444,7 @@ mod tests {
     #[test]
     fn patterns_accept_what_the_parsers_accept() {
         let samples = [
-            "ABCDE1234F",
+            "ABCPE1234F",
             " abcde1234f ",
             "2341 2341 2346",
             "234123412346",

@@ -8,6 +8,7 @@ pub mod invoices;
 pub mod items;
 pub mod payments;
 pub mod receivables;
+pub mod series;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut r = customers::routes::routes();
@@ -15,5 +16,6 @@ pub fn routes() -> Vec<rocket::Route> {
     r.extend(invoices::routes::routes());
     r.extend(payments::routes::routes());
     r.extend(receivables::routes::routes());
+    r.extend(series::routes::routes());
     r
 }
