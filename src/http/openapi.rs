@@ -114,6 +114,13 @@ impl Modify for Problems {
         crate::modules::org::routes::create_branch,
         crate::modules::org::routes::get_branch,
         crate::modules::org::routes::patch_branch,
+        crate::modules::sales::series::routes::list_series,
+        crate::modules::sales::series::routes::create_series,
+        crate::modules::sales::series::routes::patch_series,
+        crate::modules::company::routes::get_company,
+        crate::modules::company::routes::put_company,
+        crate::modules::company::routes::get_logo,
+        crate::modules::company::routes::put_logo,
         crate::modules::hr::routes::list_employees,
         crate::modules::hr::routes::create_employee,
         crate::modules::hr::routes::get_employee,
@@ -136,6 +143,16 @@ impl Modify for Problems {
         crate::modules::sales::invoices::routes::delete_invoice,
         crate::modules::sales::invoices::routes::issue_invoice,
         crate::modules::sales::invoices::routes::cancel_invoice,
+        crate::modules::sales::notes::routes::list_credit_notes,
+        crate::modules::sales::notes::routes::create_credit_note,
+        crate::modules::sales::notes::routes::get_credit_note,
+        crate::modules::sales::notes::routes::delete_credit_note,
+        crate::modules::sales::notes::routes::issue_credit_note,
+        crate::modules::sales::notes::routes::list_debit_notes,
+        crate::modules::sales::notes::routes::create_debit_note,
+        crate::modules::sales::notes::routes::get_debit_note,
+        crate::modules::sales::notes::routes::delete_debit_note,
+        crate::modules::sales::notes::routes::issue_debit_note,
         crate::modules::sales::payments::routes::list_payments,
         crate::modules::sales::payments::routes::create_payment,
         crate::modules::sales::payments::routes::get_payment,
@@ -150,10 +167,10 @@ impl Modify for Problems {
     tags(
         (name = "auth", description = "Tenant sign-in and sessions"),
         (name = "access", description = "Users, roles and permissions"),
-        (name = "organisation", description = "Branches"),
+        (name = "organisation", description = "Branches, their numbering series, and the company profile printed on tax documents"),
         (name = "people", description = "Employees; PAN, Aadhaar and bank account numbers are encrypted, masked and revealed only with hr.employees:reveal"),
         (name = "audit", description = "The tamper-evident audit trail"),
-        (name = "sales", description = "Customers, items, invoices and payments"),
+        (name = "sales", description = "Customers, items, invoices, credit and debit notes, and payments"),
         (name = "documents", description = "Documents attached to employees and invoices: PDF, PNG or JPEG by content, scanned for malware when a scanner is configured, stored encrypted"),
         (name = "reports", description = "Reports"),
         (name = "system", description = "System administration (never tenant data)"),
@@ -279,6 +296,9 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         json!({"pattern": NAME, "maxLength": 500}),
     ));
     rules.push(("CreatePayment", "received_on", pattern(DATE)));
+    rules.push(("PutCompany", "legal_name", name_rule.clone()));
+    rules.push(("PutCompany", "pan", pattern(PAN)));
+    rules.push(("BankRequest", "ifsc", pattern(IFSC)));
     rules
 }
 
@@ -380,7 +400,7 @@ fn refine(doc: &mut serde_json::Value) {
                         json!({"anyOf": [param["schema"].clone(), {"type": "string", "pattern": "^\\s*$"}]})
                     }
                     ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
-                    ("id", "path") => json!({"type": "string", "format": "uuid"}),
+                    ("id" | "series_id", "path") => json!({"type": "string", "format": "uuid"}),
                     _ => continue,
                 };
                 param["schema"] = schema;

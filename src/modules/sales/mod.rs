@@ -6,6 +6,7 @@ pub mod customers;
 pub mod demo;
 pub mod invoices;
 pub mod items;
+pub mod notes;
 pub mod payments;
 pub mod receivables;
 pub mod series;
@@ -17,5 +18,6 @@ pub fn routes() -> Vec<rocket::Route> {
     r.extend(payments::routes::routes());
     r.extend(receivables::routes::routes());
     r.extend(series::routes::routes());
+    r.extend(notes::routes::routes());
     r
 }
