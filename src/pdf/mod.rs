@@ -8,8 +8,10 @@
 //! with HSN/SAC, quantity, rate, discount, taxable value and each tax that applies, the
 //! totals with the amount in words (lakh and crore), an HSN/SAC summary, bank details,
 //! a UPI QR code, the e-invoice IRN with its signed QR code, terms, the declaration and
-//! the signature block. Up to 15 ordinary lines fit on one page; more flow onto further
-//! pages with the table heads repeated.
+//! the signature block. Fifteen lines whose descriptions fit one line each fit on one
+//! page, with the UPI and the e-invoice QR codes; more (or taller) content flows onto
+//! further pages, strip by strip, with the table heads repeated. Render on a blocking
+//! thread: a 15-line invoice takes some tens of milliseconds.
 //!
 //! # Why these crates
 //!

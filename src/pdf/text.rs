@@ -254,6 +254,15 @@ impl Fonts {
         let space = self.width(" ", weight, size);
         let mut lines: Vec<String> = Vec::new();
         for paragraph in text.split('\n') {
+            // Most cells and lines fit as they are: one shaping instead of one per word.
+            let whole: String = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            if self.width(&whole, weight, size) <= max_width {
+                lines.push(whole);
+                if lines.len() > max_lines {
+                    break;
+                }
+                continue;
+            }
             let mut line = String::new();
             let mut line_width = 0.0;
             for word in paragraph.split_whitespace() {
