@@ -128,9 +128,13 @@ pub fn refresh(auth: &Auth, tenants: &Tenants, token: &str, ip: &str) -> AppResu
     if token.len() > 200 {
         return Err(AppError::Unauthorized);
     }
+    // The limit first: a refused (429) request changes nothing, so the client's retry
+    // with the same token still works instead of looking like a replay.
+    if let Some(user_id) = sessions::owner_of(auth, token)? {
+        auth.limits.auth.check(&format!("{ip}|{user_id}"))?;
+    }
     let now = clock::unix_now();
     let row = sessions::spend(auth, token, now)?;
-    auth.limits.auth.check(&format!("{ip}|{}", row.user_id))?;
     match row.scope.as_str() {
         "tenant" => {
             let slug = row.tenant.clone().ok_or(AppError::Unauthorized)?;
