@@ -143,6 +143,7 @@ pub fn build(core: &Core) -> Rocket<Build> {
         _ => None,
     };
     let tenants_for_drills = Arc::clone(&core.tenants);
+    let tenants_for_replication = Arc::clone(&core.tenants);
     let maintenance = s
         .maintenance_interval
         .map(|every| (Arc::clone(&core.tenants), every));
@@ -170,11 +171,13 @@ pub fn build(core: &Core) -> Rocket<Build> {
                     if let Err(e) = r.start().await {
                         tracing::error!(error = %e, "replication is not running");
                     }
+                    // Every tenant the control DB knows, however it was created, is
+                    // registered with Litestream within RECONCILE_EVERY (or at once when
+                    // nudged); /ready and /metrics read what this finds.
                     rocket::tokio::spawn(async move {
-                        let mut tick = rocket::tokio::time::interval(Duration::from_secs(15));
                         loop {
-                            tick.tick().await;
-                            r.refresh().await;
+                            r.reconcile(&tenants_for_replication).await;
+                            r.wait_next(crate::backup::RECONCILE_EVERY).await;
                         }
                     });
                 }

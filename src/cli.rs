@@ -570,6 +570,9 @@ fn tenant(cmd: &TenantCommand, s: Settings) -> Result<ExitCode, Failure> {
                     println!("owner password (shown once): {pw}");
                 }
             }
+            if let Some(r) = &core.replication {
+                register_created_tenant(r, &p.created.tenant.slug, *json)?;
+            }
         }
         TenantCommand::List { json } => {
             return tenant_list(&core, *json);
@@ -586,6 +589,29 @@ fn tenant(cmd: &TenantCommand, s: Settings) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// After `tenant create`: hands the new tenant to a running Litestream at once. Best
+/// effort: when no Litestream answers (the server is stopped, or runs elsewhere) the
+/// running server's reconcile registers it within seconds, and a start includes it.
+fn register_created_tenant(
+    r: &crate::backup::Replication,
+    slug: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    if std::os::unix::net::UnixStream::connect(&r.socket_path).is_err() {
+        return Ok(());
+    }
+    let outcome = small_runtime()?.block_on(r.register_tenant(slug));
+    // With --json, stdout is the document only.
+    match outcome {
+        Ok(()) if !json => println!("registered {slug} with the running litestream"),
+        Ok(()) => {}
+        Err(e) => eprintln!(
+            "warning: could not register {slug} with the running litestream ({e}); the server registers it within seconds"
+        ),
+    }
+    Ok(())
 }
 
 /// Lifts the soft open-file limit to the hard one: every client connection costs a
