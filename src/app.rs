@@ -69,12 +69,14 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
     crate::db::memory::set_heap_limit(settings.sqlite_heap_limit);
     let keys = Arc::new(KeyStore::new(secrets.master, Arc::clone(&control)));
     let limits = Limits::new(&settings);
-    let auth = Arc::new(Auth::new(
+    let mut auth = Auth::new(
         &secrets.jwt,
         limits,
         Arc::clone(&control),
         settings.password_max_age_days,
-    ));
+    );
+    auth.backups_missing = crate::backup::backups_missing(&settings);
+    let auth = Arc::new(auth);
     let replication = Replication::from_settings(&settings).map_err(|e| {
         StartError::Config(vec![ConfigProblem {
             variable: "BISMAN_REPLICA_URL".into(),

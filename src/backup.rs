@@ -29,6 +29,15 @@ use crate::metrics::Gauge;
 use crate::replication::{self, DbEntry, DbStatus, ReplicaTarget, Supervisor, SupervisorOptions};
 use crate::tenancy::Tenants;
 
+/// What production says when no replica is configured (`bisman check`, the start-up log).
+pub const NO_BACKUPS_WARNING: &str = "backups are not configured: BISMAN_REPLICA_URL (replica_url) is not set, so a dead disk loses every tenant. The simplest safe choice is a second disk or a NAS: replica_url = \"file:///mnt/backup/bisman\" (docs/operations.md, section 2)";
+
+/// True when this appliance runs in production with no replica: the case that must
+/// be shouted about (metrics, alert, start-up log, `bisman check`, the owners' banner).
+pub fn backups_missing(s: &Settings) -> bool {
+    s.is_production() && s.replica_url.is_none()
+}
+
 /// Lag above which `/ready` reports replication as unhealthy.
 pub const MAX_HEALTHY_LAG_SECS: f64 = 60.0;
 

@@ -437,6 +437,10 @@ fn check(settings: Result<Settings, Failure>) -> Result<ExitCode, Failure> {
     if disk != "ok" {
         problems.push(format!("BISMAN_DATA_DIR: {disk}"));
     }
+    if crate::backup::backups_missing(&s) {
+        // A warning, not a problem: the appliance runs, but nothing protects its data.
+        eprintln!("warning: {}", crate::backup::NO_BACKUPS_WARNING);
+    }
     if problems.is_empty() {
         println!(
             "configuration ok ({} mode, data dir {})",
@@ -803,6 +807,9 @@ fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
 
 fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {
     crate::telemetry::init(&s);
+    if crate::backup::backups_missing(&s) {
+        tracing::warn!("{}", crate::backup::NO_BACKUPS_WARNING);
+    }
     raise_open_file_limit();
     let core = app::open_core(s)?;
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread()

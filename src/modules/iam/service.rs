@@ -22,7 +22,7 @@ fn password_expired(changed_at: &str, max_age_days: u32) -> bool {
         .is_none_or(|t| clock::now() - t > time::Duration::days(i64::from(max_age_days)))
 }
 
-pub fn me_of(p: &principal::Principal, password_expired: bool) -> Me {
+pub fn me_of(p: &principal::Principal, password_expired: bool, backups_missing: bool) -> Me {
     Me {
         id: p.user_id.clone(),
         email: p.email.clone(),
@@ -31,6 +31,7 @@ pub fn me_of(p: &principal::Principal, password_expired: bool) -> Me {
         permissions: p.permissions.iter().cloned().collect(),
         branch_ids: p.branch_ids.clone(),
         password_expired,
+        backups_not_configured: backups_missing && p.roles.iter().any(|r| r == "owner"),
     }
 }
 
@@ -119,7 +120,7 @@ pub fn login(
     Ok(LoginResponse {
         tokens,
         password_expired: expired,
-        user: me_of(&p, expired),
+        user: me_of(&p, expired, auth.backups_missing),
     })
 }
 
@@ -166,7 +167,7 @@ pub fn refresh(auth: &Auth, tenants: &Tenants, token: &str, ip: &str) -> AppResu
             Ok(LoginResponse {
                 tokens,
                 password_expired: expired,
-                user: me_of(&p, expired),
+                user: me_of(&p, expired, auth.backups_missing),
             })
         }
         _ => {
@@ -193,6 +194,7 @@ pub fn refresh(auth: &Auth, tenants: &Tenants, token: &str, ip: &str) -> AppResu
                     permissions: vec![],
                     branch_ids: vec![],
                     password_expired: false,
+                    backups_not_configured: false,
                 },
             })
         }
