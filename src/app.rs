@@ -67,7 +67,11 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
     ));
     crate::db::slow::set_threshold(settings.slow_query);
     crate::db::memory::set_heap_limit(settings.sqlite_heap_limit);
-    let keys = Arc::new(KeyStore::new(secrets.master, Arc::clone(&control)));
+    let keys = Arc::new(KeyStore::with_previous(
+        secrets.master,
+        secrets.previous,
+        Arc::clone(&control),
+    ));
     let limits = Limits::new(&settings);
     let mut auth = Auth::new(
         &secrets.jwt,

@@ -18,6 +18,7 @@ const KEYS: &[&str] = &[
     "bind",
     "env",
     "master_key_file",
+    "master_key_previous_file",
     "jwt_secret_file",
     "cors_origins",
     "trusted_proxies",
@@ -55,6 +56,7 @@ pub struct RawConfig {
     pub bind: String,
     pub env: String,
     pub master_key_file: Option<String>,
+    pub master_key_previous_file: Option<String>,
     pub jwt_secret_file: Option<String>,
     pub cors_origins: String,
     pub trusted_proxies: String,
@@ -108,6 +110,7 @@ impl Default for RawConfig {
             bind: "127.0.0.1:8080".into(),
             env: "development".into(),
             master_key_file: None,
+            master_key_previous_file: None,
             jwt_secret_file: None,
             cors_origins: String::new(),
             trusted_proxies: String::new(),
@@ -204,6 +207,9 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub env: Environment,
     pub master_key_file: PathBuf,
+    /// The master key before `bisman keys rotate-master`: tenant keys still wrapped under
+    /// it are read with it until the rotation has re-wrapped them.
+    pub master_key_previous_file: Option<PathBuf>,
     pub jwt_secret_file: PathBuf,
     /// True when the secret files were not configured and live in the data dir (development).
     pub generate_missing_secrets: bool,
@@ -518,6 +524,7 @@ impl Settings {
             bind,
             env,
             master_key_file,
+            master_key_previous_file: opt(&raw.master_key_previous_file).map(PathBuf::from),
             jwt_secret_file,
             generate_missing_secrets,
             cors_origins,

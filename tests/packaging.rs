@@ -39,6 +39,7 @@ fn example_settings(text: &str) -> Vec<(String, String)> {
 /// Keys the example shows with an illustrative value instead of the default.
 const ILLUSTRATIVE: &[&str] = &[
     "master_key_file",
+    "master_key_previous_file",
     "jwt_secret_file",
     "cors_origins",
     "trusted_proxies",
