@@ -149,6 +149,7 @@ pub fn build(core: &Core) -> Rocket<Build> {
         _ => None,
     };
     let tenants_for_drills = Arc::clone(&core.tenants);
+    let keys_for_drills = Arc::clone(&core.keys);
     let tenants_for_replication = Arc::clone(&core.tenants);
     let maintenance = s
         .maintenance_interval
@@ -188,7 +189,13 @@ pub fn build(core: &Core) -> Rocket<Build> {
                     });
                 }
                 if let Some((d, r, every)) = drills {
-                    rocket::tokio::spawn(crate::drill::schedule(d, r, tenants_for_drills, every));
+                    rocket::tokio::spawn(crate::drill::schedule(
+                        d,
+                        r,
+                        tenants_for_drills,
+                        keys_for_drills,
+                        every,
+                    ));
                 }
                 if let Some((t, every)) = maintenance {
                     rocket::tokio::spawn(crate::maintenance::schedule(t, every));

@@ -971,7 +971,7 @@ fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
     let rt = small_runtime()?;
     let mut failed = false;
     for slug in slugs {
-        let r = rt.block_on(crate::drill::run(&repl, &core.tenants, &slug));
+        let r = rt.block_on(crate::drill::run(&repl, &core.tenants, &core.keys, &slug));
         if r.ok {
             let counts = r
                 .counts
@@ -980,8 +980,8 @@ fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
                 .collect::<Vec<_>>()
                 .join(", ");
             println!(
-                "tenant {slug}: ok in {:.2}s: integrity ok, audit chain ok ({} events, a prefix of the live chain), rows restored/live: {counts}",
-                r.seconds, r.audit_events
+                "tenant {slug}: ok in {:.2}s: integrity ok, audit chain ok ({} events, a prefix of the live chain), rows restored/live: {counts}; with control.db restored too, {} encrypted fields and {} document chunk(s) decrypt",
+                r.seconds, r.audit_events, r.decrypted_fields, r.decrypted_chunks
             );
         } else {
             failed = true;
