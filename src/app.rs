@@ -148,6 +148,17 @@ pub fn build(core: &Core) -> Rocket<Build> {
         }
         _ => None,
     };
+    let alerts = s.smtp.clone().map(|smtp| {
+        (
+            crate::alerts::Sources {
+                settings: s.clone(),
+                replication: core.replication.clone(),
+                drills: drills.as_ref().map(|(d, _, _)| Arc::clone(d)),
+            },
+            crate::alerts::Mailer::new(smtp),
+            Arc::clone(&core.control),
+        )
+    });
     let tenants_for_drills = Arc::clone(&core.tenants);
     let keys_for_drills = Arc::clone(&core.keys);
     let tenants_for_replication = Arc::clone(&core.tenants);
@@ -196,6 +207,9 @@ pub fn build(core: &Core) -> Rocket<Build> {
                         keys_for_drills,
                         every,
                     ));
+                }
+                if let Some((sources, mailer, control)) = alerts {
+                    rocket::tokio::spawn(crate::alerts::schedule(sources, mailer, control));
                 }
                 if let Some((t, every)) = maintenance {
                     rocket::tokio::spawn(crate::maintenance::schedule(t, every));

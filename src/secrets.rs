@@ -108,6 +108,14 @@ pub fn load(settings: &Settings) -> Result<Secrets, Vec<ConfigProblem>> {
             Some(bytes)
         }
     });
+    // The SMTP password file, when configured: readable, and private in production.
+    if let Some(path) = settings
+        .smtp
+        .as_ref()
+        .and_then(|s| s.password_file.as_ref())
+    {
+        let _ = read_secret(settings, path, "BISMAN_SMTP_PASSWORD_FILE", &mut problems);
+    }
     let previous = settings.master_key_previous_file.as_ref().and_then(|p| {
         read_master_key(
             settings,
