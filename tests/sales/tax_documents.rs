@@ -606,3 +606,120 @@ fn supply_types_decide_the_tax_heads() {
     assert_eq!(exporter["registration"], "export");
     assert_eq!(exporter["credit_balance_paise"], 0);
 }
+
+#[test]
+fn the_company_profile_refuses_bad_input_and_keeps_its_secrets() {
+    let shop = Shop::open("profile");
+    let put = |v: Value| shop.app.put(&shop.owner, "/api/v1/company", &v);
+    for (body, field) in [
+        (json!({}), "legal_name"),
+        (json!({"legal_name": "  "}), "legal_name"),
+        (json!({"legal_name": 42}), "legal_name"),
+        (json!({"legal_name": "A", "pan": "ABCXD1234E"}), "pan"),
+        (json!({"legal_name": "A", "upi_id": "not a vpa"}), "upi_id"),
+        (
+            json!({"legal_name": "A", "bank": {"account_number": "12", "ifsc": "HDFC0000060", "bank_name": "HDFC"}}),
+            "bank.account_number",
+        ),
+        (
+            json!({"legal_name": "A", "bank": {"account_number": "50200012345678", "ifsc": "HDFC1000060", "bank_name": "HDFC"}}),
+            "bank.ifsc",
+        ),
+        (
+            json!({"legal_name": "A", "bank": {"account_number": "********5678", "ifsc": "HDFC0000060", "bank_name": "HDFC"}}),
+            "bank.account_number",
+        ),
+        (
+            json!({"legal_name": "A", "e_invoicing": "yes"}),
+            "e_invoicing",
+        ),
+        (
+            json!({"legal_name": "A", "logo_file_id": "x"}),
+            "logo_file_id",
+        ),
+    ] {
+        let res = put(body.clone());
+        let status = res.status().as_u16();
+        let p: Value = res.json().unwrap_or_default();
+        assert_eq!(status, 422, "{body}: {p}");
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    let before = json_of(shop.app.get(&shop.owner, "/api/v1/company"), 200);
+    assert_eq!(
+        before["legal_name"], "Test Traders Private Limited",
+        "nothing written"
+    );
+    // The account number is stored encrypted and shown masked; the masked value keeps it.
+    let saved = json_of(
+        put(json!({"legal_name": "Test Traders Private Limited",
+            "bank": {"account_number": "50200012345678", "ifsc": "HDFC0000060", "bank_name": "HDFC"}})),
+        200,
+    );
+    assert_eq!(saved["bank"]["account_number"], "**********5678");
+    let kept = json_of(
+        put(
+            json!({"legal_name": "Test Traders Private Limited", "trade_name": "TT",
+            "bank": {"account_number": "**********5678", "ifsc": "HDFC0000060", "bank_name": "HDFC"}}),
+        ),
+        200,
+    );
+    assert_eq!(kept["bank"]["account_number"], "**********5678");
+    let stale = shop
+        .app
+        .req(reqwest::Method::PUT, &shop.owner, "/api/v1/company")
+        .header("If-Match", "\"1\"")
+        .json(&json!({"legal_name": "Late"}))
+        .send()
+        .expect("PUT");
+    assert_eq!(stale.status().as_u16(), 412);
+    let file = shop.app.dir.path().join("tenants/profile/tenant.db");
+    let raw = std::fs::read(&file).expect("tenant file");
+    assert!(
+        !raw.windows(14).any(|w| w == b"50200012345678"),
+        "the account number is never stored in plaintext"
+    );
+    let audit = json_of(
+        shop.app.get(&shop.owner, "/api/v1/audit?entity=company"),
+        200,
+    );
+    assert!(!audit.to_string().contains("50200012345678"));
+    assert!(audit["items"].as_array().expect("items").len() >= 2);
+
+    // The logo: PNG or JPEG by content, at most 512 KiB.
+    let logo = |bytes: Vec<u8>| {
+        shop.app
+            .req(reqwest::Method::PUT, &shop.owner, "/api/v1/company/logo")
+            .header("Content-Type", "image/png")
+            .body(bytes)
+            .send()
+            .expect("PUT logo")
+    };
+    expect_problem(
+        shop.app.get(&shop.owner, "/api/v1/company/logo"),
+        404,
+        "not_found",
+    );
+    expect_problem(
+        logo(b"%PDF-1.4 not an image".to_vec()),
+        415,
+        "unsupported_media_type",
+    );
+    let mut big = PNG.to_vec();
+    big.resize(600 * 1024, 0);
+    expect_problem(logo(big), 413, "payload_too_large");
+    let with_logo = json_of(logo(PNG.to_vec()), 200);
+    assert!(with_logo["logo_file_id"].is_string());
+    let got = shop.app.get(&shop.owner, "/api/v1/company/logo");
+    assert_eq!(got.status().as_u16(), 200);
+    assert_eq!(got.bytes().expect("bytes").as_ref(), PNG);
+    // Staff may not change it.
+    let staff = shop
+        .app
+        .user_token("profile", &shop.owner, "clerk@profile.test", &["staff"]);
+    expect_problem(
+        shop.app
+            .put(&staff, "/api/v1/company", &json!({"legal_name": "X"})),
+        403,
+        "forbidden",
+    );
+}
