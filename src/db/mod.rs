@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod database;
 pub mod embedded;
+pub mod filters;
 pub mod group_sync;
 pub mod memory;
 pub mod migrate;

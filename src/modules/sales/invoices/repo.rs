@@ -9,6 +9,7 @@ use super::model::{
     Registration, Seller,
 };
 use super::pricing::PricedLine;
+use crate::db::filters::{arg, ListQuery};
 use crate::domain::{Quantity, Totals};
 use crate::error::{AppError, AppResult};
 
@@ -167,43 +168,20 @@ pub fn get(c: &Connection, id: &str) -> AppResult<Option<Invoice>> {
     Ok(Some(inv))
 }
 
-/// Keyset page in id (creation) order with the filters; up to `limit + 1` rows.
-///
-/// The SQL names only the filters in use, so SQLite can walk the matching index
-/// (`invoices_by_status`, `_by_customer`, `_by_branch`: each ends in `id`) in page
-/// order. A catch-all `(?1 IS NULL OR status = ?1)` form cannot use them and scans the
-/// whole table for a rare status: 1 M invoices made that page take seconds. At most
-/// 2^6 shapes exist, all kept in the statement cache.
+/// Keyset page in id (creation) order with the filters; up to `limit + 1` rows. The SQL
+/// names only the filters in use (`db::filters`): a catch-all form made a page over 1 M
+/// invoices take seconds for a rare status.
 pub fn list(c: &Connection, f: &InvoiceFilter) -> AppResult<Vec<Invoice>> {
-    use rusqlite::ToSql;
-    fn arg<T: ToSql>(v: &Option<T>) -> Option<&dyn ToSql> {
-        v.as_ref().map(|v| v as &dyn ToSql)
-    }
-    let mut sql = format!("SELECT {COLUMNS} FROM invoices WHERE 1 = 1");
-    let mut args: Vec<&dyn ToSql> = Vec::new();
-    for (clause, value) in [
-        ("status =", arg(&f.status)),
-        ("customer_id =", arg(&f.customer_id)),
-        ("branch_id =", arg(&f.branch_id)),
-        ("id >", arg(&f.after)),
-        ("invoice_date >=", arg(&f.from)),
-        ("invoice_date <=", arg(&f.to)),
-    ] {
-        if let Some(v) = value {
-            args.push(v);
-            sql.push_str(&format!(" AND {clause} ?{}", args.len()));
-        }
-    }
-    if let Some(v) = &f.scope {
-        args.push(v);
-        sql.push_str(&format!(
-            " AND branch_id IN (SELECT value FROM json_each(?{}))",
-            args.len()
-        ));
-    }
+    let mut q = ListQuery::new(&format!("SELECT {COLUMNS} FROM invoices"));
+    q.and("status =", arg(&f.status))
+        .and("customer_id =", arg(&f.customer_id))
+        .and("branch_id =", arg(&f.branch_id))
+        .and("id >", arg(&f.after))
+        .and("invoice_date >=", arg(&f.from))
+        .and("invoice_date <=", arg(&f.to))
+        .within("branch_id", arg(&f.scope));
     let limit = i64::from(f.limit) + 1;
-    args.push(&limit);
-    sql.push_str(&format!(" ORDER BY id LIMIT ?{}", args.len()));
+    let (sql, args) = q.page("id", &limit);
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt.query_map(args.as_slice(), head_from_row)?;
     let mut invs: Vec<Invoice> = rows.collect::<Result<_, _>>()?;

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::model::{Note, NoteFilter, NoteKind, NoteLine, NoteReason, NoteStatus};
+use crate::db::filters::{arg, ListQuery};
 use crate::domain::{Quantity, Totals};
 use crate::error::{AppError, AppResult};
 use crate::modules::sales::invoices::model::{state_name, Buyer, PlaceOfSupply, Seller};
@@ -137,38 +138,20 @@ pub fn get(c: &Connection, id: &str) -> AppResult<Option<Note>> {
     Ok(Some(note))
 }
 
-/// Keyset page in id (creation) order; up to `limit + 1` rows. Only the filters in use
-/// are named in the SQL, so the matching index serves the page.
+/// Keyset page in id (creation) order; up to `limit + 1` rows.
 pub fn list(c: &Connection, f: &NoteFilter) -> AppResult<Vec<Note>> {
-    fn arg<T: ToSql>(v: &Option<T>) -> Option<&dyn ToSql> {
-        v.as_ref().map(|v| v as &dyn ToSql)
-    }
     let kind = f.kind.map(NoteKind::as_str);
-    let mut sql =
-        format!("SELECT {COLUMNS} FROM notes n JOIN invoices i ON i.id = n.invoice_id WHERE 1 = 1");
-    let mut args: Vec<&dyn ToSql> = Vec::new();
-    for (clause, value) in [
-        ("n.kind =", arg(&kind)),
-        ("n.invoice_id =", arg(&f.invoice_id)),
-        ("n.customer_id =", arg(&f.customer_id)),
-        ("n.status =", arg(&f.status)),
-        ("n.id >", arg(&f.after)),
-    ] {
-        if let Some(v) = value {
-            args.push(v);
-            sql.push_str(&format!(" AND {clause} ?{}", args.len()));
-        }
-    }
-    if let Some(v) = &f.scope {
-        args.push(v);
-        sql.push_str(&format!(
-            " AND n.branch_id IN (SELECT value FROM json_each(?{}))",
-            args.len()
-        ));
-    }
+    let mut q = ListQuery::new(&format!(
+        "SELECT {COLUMNS} FROM notes n JOIN invoices i ON i.id = n.invoice_id"
+    ));
+    q.and("n.kind =", arg(&kind))
+        .and("n.invoice_id =", arg(&f.invoice_id))
+        .and("n.customer_id =", arg(&f.customer_id))
+        .and("n.status =", arg(&f.status))
+        .and("n.id >", arg(&f.after))
+        .within("n.branch_id", arg(&f.scope));
     let limit = i64::from(f.limit) + 1;
-    args.push(&limit);
-    sql.push_str(&format!(" ORDER BY n.id LIMIT ?{}", args.len()));
+    let (sql, args) = q.page("n.id", &limit);
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt.query_map(args.as_slice(), from_row)?;
     let mut notes: Vec<Note> = rows.collect::<Result<_, _>>()?;
