@@ -3275,7 +3275,15 @@ function noteForm(kind) {
         ? 'For goods returned, give the quantity returned on each line; the taxable value is in proportion (discounts included).'
         : 'Give a taxable amount (₹) for each line affected, or a quantity. Leave other lines blank.';
     };
-    for (const r of rows) for (const el of [r.qty, r.amt]) el.addEventListener('input', recompute);
+    for (const r of rows) {
+      for (const el of [r.qty, r.amt]) {
+        el.addEventListener('input', () => {
+          // A corrected line loses its message at once.
+          if (!r.err.hidden && !r.problem()) { r.err.hidden = true; r.err.textContent = ''; r.qty.removeAttribute('aria-invalid'); r.amt.removeAttribute('aria-invalid'); }
+          recompute();
+        });
+      }
+    }
     reason.input.addEventListener('change', setHint);
     setHint();
     recompute();
