@@ -146,7 +146,7 @@ function qs(params) {
   return s ? `?${s}` : '';
 }
 
-const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque' };
+const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque', credit: 'From customer credit' };
 function methodName(m) { return METHOD_NAMES[m] || titleCase(m); }
 
 // ---- money.js ----
@@ -2883,7 +2883,7 @@ function partyPanel(title, p, key) {
     p ? dl([
       ['Name', p.name || '—'],
       p.trade_name && p.trade_name !== p.name ? ['Trade name', p.trade_name] : null,
-      ['GSTIN', p.gstin || (p.registration === 'export' ? 'Export — no GSTIN' : 'Unregistered')],
+      ['GSTIN', p.gstin || (key === 'seller' ? 'None (a branch needs a GSTIN to issue)' : (p.registration === 'export' ? 'Export — no GSTIN' : 'Unregistered'))],
       p.pan ? ['PAN', p.pan] : null,
       ['Address', p.address || p.billing_address || '—'],
       ['State', p.state_name ? `${p.state_code} · ${p.state_name}` : stateName(p.state_code)],
