@@ -276,6 +276,31 @@ test('invoice: issue freezes seller and buyer; Download PDF gives a PDF', async 
   await page.getByText(COMPANY.legal_name).first().waitFor();
 });
 
+test('issuing from a branch without GSTIN or address lists what is missing (seller_incomplete)', async (t) => {
+  if (needs(t, 'company', 'sales')) return;
+  const br = await apiAs(page, 'POST', '/api/v1/branches', { code: 'NOGST', name: 'Warehouse without GSTIN', state_code: '29', address: '' });
+  assert.equal(br.status, 201, JSON.stringify(br.body));
+  const items = await apiAs(page, 'GET', '/api/v1/items?limit=200');
+  const draft = await apiAs(page, 'POST', '/api/v1/invoices', {
+    branch_id: br.body.id, customer_id: state.customers.regular.id,
+    invoice_date: new Date().toISOString().slice(0, 10), due_date: new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10),
+    lines: [{ item_id: items.body.items.find((i) => i.sku === TAX_ITEM.sku).id, quantity: 1 }],
+  });
+  assert.equal(draft.status, 201, JSON.stringify(draft.body));
+  await page.goto(`${BASE}/#/invoices/${draft.body.id}`);
+  await heading(page, 'Draft invoice');
+  await page.getByRole('button', { name: 'Issue' }).click();
+  const dlg = page.getByRole('dialog');
+  await dlg.getByRole('button', { name: 'Issue invoice' }).click();
+  const box = dlg.locator('.form-error:not([hidden])');
+  await box.getByRole('listitem').filter({ hasText: /^Branch GSTIN: / }).waitFor();
+  await box.getByRole('link', { name: 'company profile' }).waitFor();
+  await shot(page, 'seller-incomplete');
+  await dlg.getByRole('button', { name: 'Cancel' }).click();
+  await heading(page, 'Draft invoice');
+  assert.equal((await apiAs(page, 'DELETE', `/api/v1/invoices/${draft.body.id}`)).status, 204);
+});
+
 test('credit note from the invoice: draft, issue (Cancel has focus), the balance drops', async (t) => {
   if (needs(t, 'company', 'sales', 'notes')) return;
   await page.goto(state.invoiceUrl);
