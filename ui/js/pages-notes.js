@@ -50,7 +50,7 @@ function noteList(kind) {
     put(main, h('p.lede', `A ${k.noun} is raised from an issued invoice: open the invoice and choose "New ${k.noun}".`));
     const customers = await customersById();
     const state = { status: query.get('status') || '', invoice_id: query.get('invoice_id') || '', customer_id: query.get('customer_id') || '' };
-    const status = field({ name: 'status', label: 'Status', type: 'select', value: state.status, options: [['', 'Any status'], ['draft', 'Draft'], ['issued', 'Issued'], ['cancelled', 'Cancelled']] });
+    const status = field({ name: 'status', label: 'Status', type: 'select', value: state.status, options: [['', 'Any status'], ['draft', 'Draft'], ['issued', 'Issued']] });
     const filters = h('form.filters', { role: 'search', 'aria-label': `Filter ${k.title.toLowerCase()}` }, status,
       h('div.filter-actions', h('button.btn', { type: 'submit' }, 'Apply'), h('button.btn.btn-link', { type: 'reset' }, 'Clear')));
     let list;
