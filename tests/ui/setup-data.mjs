@@ -1,6 +1,10 @@
 // Users the browser tests sign in as (created by setup.mjs).
 export const STAFF = { email: 'staff@acme.test', password: 'Lotus-Pond#2026', name: 'Sita Staff' };
 export const EXPIRED = { email: 'old@acme.test', password: 'Monsoon-Rain#2026', name: 'Olu Oldpass' };
+// The tax-documents tests' user: admin (org.*, so the company profile and branches) and
+// accountant (sales.*, so invoices, notes and payments). Its own account keeps the
+// owner's sign-ins (5 per 15 minutes) for ui.test.mjs.
+export const ACCOUNTS = { email: 'accounts@acme.test', password: 'Tamarind-Grove#2026', name: 'Anil Accounts' };
 
 // Tax documents (tests/ui/tax.test.mjs). The company PAN is the one inside the GSTIN of
 // ui.test.mjs's MUM01 branch (27AAPFU0939F1ZV), so either file may run first.

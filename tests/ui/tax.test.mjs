@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { COMPANY, TAX_BRANCH, TAX_CUSTOMERS, TAX_ITEM } from './setup-data.mjs';
+import { COMPANY, TAX_BRANCH, TAX_CUSTOMERS, TAX_ITEM, ACCOUNTS } from './setup-data.mjs';
 
 const BASE = process.env.UI_BASE_URL;
 const TENANT = process.env.UI_TENANT;
-const OWNER = { email: process.env.UI_OWNER_EMAIL, password: process.env.UI_OWNER_PASSWORD };
+// An admin + accountant user from setup.mjs (the owner's sign-ins are rate-limited and
+// ui.test.mjs needs them).
+const USER = ACCOUNTS;
 const SHOTS = process.env.UI_SHOTS || path.resolve('target/ui-screenshots');
 const T = 15000;
 
@@ -73,7 +75,8 @@ async function downloadPdf(p, name, scope = p) {
 
 const has = {};
 async function probeApi() {
-  const res = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tenant: TENANT, ...OWNER }) });
+  const res = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tenant: TENANT, email: USER.email, password: USER.password }) });
+  if (!res.ok) throw new Error(`sign-in as ${USER.email}: ${res.status} ${await res.text()}`);
   const login = await res.json();
   const token = login.access_token;
   state.login = login;
