@@ -234,6 +234,7 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .mount("/api/v1", crate::modules::iam::routes())
         .mount("/api/v1", crate::modules::system::routes())
         .mount("/api/v1", crate::modules::org::routes())
+        .mount("/api/v1", crate::modules::company::routes())
         .mount("/api/v1", crate::modules::hr::routes())
         .mount("/api/v1", crate::modules::audit_log::routes())
         .mount("/api/v1", crate::modules::sales::routes())

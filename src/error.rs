@@ -69,6 +69,17 @@ pub enum AppError {
     InsufficientStorage,
     #[error("internal error: {0}")]
     Internal(String),
+    /// A business rule with its own stable code (`seller_incomplete`, `series_exhausted`,
+    /// `exceeds_invoice`, `time_barred`, ...): 409 for the state of a resource, 422 for
+    /// the request's values; `errors` names the fields at fault when there are any.
+    #[error("{code}: {detail}")]
+    Rule {
+        status: u16,
+        code: &'static str,
+        title: &'static str,
+        detail: String,
+        errors: Vec<FieldProblem>,
+    },
 }
 
 impl AppError {
@@ -79,6 +90,54 @@ impl AppError {
         message: impl Into<String>,
     ) -> Self {
         AppError::Validation(vec![FieldProblem::new(field, code, message)])
+    }
+
+    /// A 409: the resource's state does not allow this (`seller_incomplete`, ...).
+    pub fn state_rule(code: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Rule {
+            status: 409,
+            code,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// A 422: the request's values break a rule (`exceeds_invoice`, `time_barred`).
+    pub fn value_rule(
+        code: &'static str,
+        title: &'static str,
+        field: &str,
+        detail: impl Into<String>,
+    ) -> Self {
+        let detail = detail.into();
+        AppError::Rule {
+            status: 422,
+            code,
+            title,
+            errors: vec![FieldProblem::new(field, code, detail.clone())],
+            detail,
+        }
+    }
+
+    /// The same rule error naming the fields at fault.
+    pub fn with_errors(self, list: Vec<FieldProblem>) -> Self {
+        match self {
+            AppError::Rule {
+                status,
+                code,
+                title,
+                detail,
+                ..
+            } => AppError::Rule {
+                status,
+                code,
+                title,
+                detail,
+                errors: list,
+            },
+            other => other,
+        }
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
@@ -104,6 +163,7 @@ impl AppError {
             AppError::Internal(_) => 500,
             AppError::ScannerUnavailable | AppError::TenantUnavailable(_) => 503,
             AppError::InsufficientStorage => 507,
+            AppError::Rule { status, .. } => *status,
         }
     }
 
@@ -130,6 +190,7 @@ impl AppError {
             AppError::TenantUnavailable(_) => "service_unavailable",
             AppError::InsufficientStorage => "insufficient_storage",
             AppError::Internal(_) => "internal",
+            AppError::Rule { code, .. } => code,
         }
     }
 
@@ -155,6 +216,7 @@ impl AppError {
             AppError::TenantUnavailable(_) => "Service unavailable",
             AppError::InsufficientStorage => "Insufficient storage",
             AppError::Internal(_) => "Internal server error",
+            AppError::Rule { title, .. } => title,
         }
     }
 
@@ -166,7 +228,8 @@ impl AppError {
             | AppError::Conflict(d)
             | AppError::PreconditionFailed(d)
             | AppError::PayloadTooLarge(d)
-            | AppError::UnsupportedMediaType(d) => d.clone(),
+            | AppError::UnsupportedMediaType(d)
+            | AppError::Rule { detail: d, .. } => d.clone(),
             AppError::Validation(errors) => match errors.as_slice() {
                 [one] => format!("{}: {}", one.field, one.message),
                 _ => format!("{} fields are invalid", errors.len()),
@@ -203,7 +266,7 @@ impl AppError {
 
     pub fn problem(&self, request_id: &str) -> Problem {
         let errors = match self {
-            AppError::Validation(errors) => errors.clone(),
+            AppError::Validation(errors) | AppError::Rule { errors, .. } => errors.clone(),
             _ => Vec::new(),
         };
         let signature = match self {

@@ -36,7 +36,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 const SLUG: &str = "acme";
-const PAN: &str = "ABCDE1234F";
+const PAN: &str = "ABCPE1234F";
 const USER_PASSWORD: &str = "Us3r-Secret#word";
 
 enum Body {
@@ -44,6 +44,8 @@ enum Body {
     Json(Value),
     /// A multipart upload of `PNG` to (entity, entity_id).
     Upload(&'static str, String),
+    /// `PNG` as the raw body.
+    Png,
 }
 
 struct Req {
@@ -73,6 +75,9 @@ struct World {
     user: String,
     employee_file: String,
     invoice_file: String,
+    series: String,
+    credit_note: String,
+    debit_note: String,
     n: Cell<u32>,
 }
 
@@ -129,6 +134,26 @@ impl World {
         id
     }
 
+    /// A fresh series prefix: `Q` and the counter in base 36.
+    fn new_prefix(&self) -> String {
+        let mut n = self.next();
+        let mut digits = String::new();
+        while n > 0 {
+            digits.insert(0, char::from_digit(n % 36, 36).unwrap_or('0').to_ascii_uppercase());
+            n /= 36;
+        }
+        format!("Q{digits}")
+    }
+
+    /// A draft note of `kind` (`credit` / `debit`) taking one rupee off (or onto) the issued invoice.
+    fn new_note(&self, kind: &str) -> String {
+        self.created(
+            &format!("/api/v1/{kind}-notes"),
+            json!({"invoice_id": self.issued, "note_date": "2026-06-20", "reason": "post_sale_discount",
+                "lines": [{"invoice_line": 1, "taxable_paise": 100}]}),
+        )
+    }
+
     fn new_file(&self, entity: &'static str, id: &str) -> String {
         json_of(
             send(
@@ -150,6 +175,7 @@ fn send(app: &TestApp, token: &str, method: &Method, r: &Req) -> Response {
     match &r.body {
         Body::None => b,
         Body::Json(v) => b.json(v),
+        Body::Png => b.header("Content-Type", "image/png").body(PNG.to_vec()),
         Body::Upload(entity, id) => {
             let part = Part::bytes(PNG.to_vec())
                 .file_name("scan.png")
@@ -565,6 +591,117 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
+        // The company profile.
+        case(M::GET, "/api/v1/company", &["org.company:read"], 200, |_| {
+            none("/api/v1/company")
+        }),
+        case(M::PUT, "/api/v1/company", &["org.company:write"], 200, |w| {
+            body(
+                "/api/v1/company",
+                json!({"legal_name": format!("Acme Traders Private Limited {}", w.next())}),
+            )
+        }),
+        case(M::GET, "/api/v1/company/logo", &["org.company:read"], 200, |_| {
+            none("/api/v1/company/logo")
+        }),
+        case(M::PUT, "/api/v1/company/logo", &["org.company:write"], 200, |_| {
+            req("/api/v1/company/logo", Body::Png)
+        }),
+        // Numbering series. Every branch has its three already: an invalid prefix shows
+        // the call got past the permission check.
+        case(
+            M::GET,
+            "/api/v1/branches/{id}/series",
+            &["org.branches:read"],
+            200,
+            |w| none(format!("/api/v1/branches/{}/series", w.branch)),
+        ),
+        case(
+            M::POST,
+            "/api/v1/branches/{id}/series",
+            &["org.branches:write"],
+            422,
+            |w| {
+                body(
+                    format!("/api/v1/branches/{}/series", w.branch),
+                    json!({"doc_type": "invoice", "prefix": "1"}),
+                )
+            },
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/branches/{id}/series/{series_id}",
+            &["org.branches:write"],
+            200,
+            |w| {
+                body(
+                    format!("/api/v1/branches/{}/series/{}", w.branch, w.series),
+                    json!({"prefix": w.new_prefix()}),
+                )
+            },
+        ),
+        case(M::GET, "/api/v1/credit-notes", &["sales.credit_notes:read"], 200, |_| {
+            none("/api/v1/credit-notes")
+        }),
+        case(M::POST, "/api/v1/credit-notes", &["sales.credit_notes:write"], 201, |w| {
+            body(
+                "/api/v1/credit-notes",
+                json!({"invoice_id": w.issued, "note_date": "2026-06-20", "reason": "others",
+                    "lines": [{"invoice_line": 1, "taxable_paise": 100}]}),
+            )
+        }),
+        case(
+            M::GET,
+            "/api/v1/credit-notes/{id}",
+            &["sales.credit_notes:read"],
+            200,
+            |w| none(format!("/api/v1/credit-notes/{}", w.credit_note)),
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/credit-notes/{id}",
+            &["sales.credit_notes:write"],
+            204,
+            |w| none(format!("/api/v1/credit-notes/{}", w.new_note("credit"))),
+        ),
+        case(
+            M::POST,
+            "/api/v1/credit-notes/{id}/issue",
+            &["sales.credit_notes:issue"],
+            200,
+            |w| none(format!("/api/v1/credit-notes/{}/issue", w.new_note("credit"))),
+        ),
+        case(M::GET, "/api/v1/debit-notes", &["sales.debit_notes:read"], 200, |_| {
+            none("/api/v1/debit-notes")
+        }),
+        case(M::POST, "/api/v1/debit-notes", &["sales.debit_notes:write"], 201, |w| {
+            body(
+                "/api/v1/debit-notes",
+                json!({"invoice_id": w.issued, "note_date": "2026-06-20", "reason": "others",
+                    "lines": [{"invoice_line": 1, "taxable_paise": 100}]}),
+            )
+        }),
+        case(
+            M::GET,
+            "/api/v1/debit-notes/{id}",
+            &["sales.debit_notes:read"],
+            200,
+            |w| none(format!("/api/v1/debit-notes/{}", w.debit_note)),
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/debit-notes/{id}",
+            &["sales.debit_notes:write"],
+            204,
+            |w| none(format!("/api/v1/debit-notes/{}", w.new_note("debit"))),
+        ),
+        case(
+            M::POST,
+            "/api/v1/debit-notes/{id}/issue",
+            &["sales.debit_notes:issue"],
+            200,
+            |w| none(format!("/api/v1/debit-notes/{}/issue", w.new_note("debit"))),
+        ),
         // Payments and receivables.
         case(
             M::GET,
@@ -761,11 +898,36 @@ fn world() -> World {
         user: String::new(),
         employee_file: String::new(),
         invoice_file: String::new(),
+        series: String::new(),
+        credit_note: String::new(),
+        debit_note: String::new(),
         n: Cell::new(0),
     };
+    // A registered seller, so invoices and notes can be issued.
+    json_of(
+        w.app.put(
+            &w.owner,
+            "/api/v1/company",
+            &json!({"legal_name": "Acme Traders Private Limited"}),
+        ),
+        200,
+    );
     w.branch = w.created(
         "/api/v1/branches",
-        json!({"code": "MUM", "name": "Mumbai", "state_code": "27", "address": "Fort"}),
+        json!({"code": "MUM", "name": "Mumbai", "state_code": "27", "address": "Fort",
+            "gstin": "27AAPFU0939F1ZV"}),
+    );
+    w.series = json_of(
+        w.app
+            .get(&w.owner, &format!("/api/v1/branches/{}/series", w.branch)),
+        200,
+    )["items"][0]["id"]
+        .as_str()
+        .expect("series id")
+        .to_string();
+    json_of(
+        send(&w.app, &w.owner, &Method::PUT, &req("/api/v1/company/logo", Body::Png)),
+        200,
     );
     w.employee = w.created(
         "/api/v1/employees",
@@ -790,6 +952,8 @@ fn world() -> World {
     w.user = w.new_user(&["staff"]).0;
     w.employee_file = w.new_file("employee", &w.employee.clone());
     w.invoice_file = w.new_file("invoice", &w.draft.clone());
+    w.credit_note = w.new_note("credit");
+    w.debit_note = w.new_note("debit");
     w
 }
 

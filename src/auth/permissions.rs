@@ -23,7 +23,9 @@ catalogue! {
     "iam.roles:read" => "List and view roles",
     "iam.roles:write" => "Create, edit and delete custom roles",
     "org.branches:read" => "List and view branches",
-    "org.branches:write" => "Create and edit branches",
+    "org.branches:write" => "Create and edit branches and their numbering series",
+    "org.company:read" => "View the company profile",
+    "org.company:write" => "Edit the company profile, its bank details and logo",
     "hr.employees:read" => "List and view employees (sensitive fields masked)",
     "hr.employees:write" => "Create and edit employees and their documents",
     "hr.employees:reveal" => "See PAN, Aadhaar and bank account numbers in full",
@@ -35,6 +37,12 @@ catalogue! {
     "sales.invoices:write" => "Create, edit and delete draft invoices; attach documents",
     "sales.invoices:issue" => "Issue invoices (assigns the number)",
     "sales.invoices:cancel" => "Cancel issued invoices",
+    "sales.credit_notes:read" => "List and view credit notes",
+    "sales.credit_notes:write" => "Create and delete draft credit notes",
+    "sales.credit_notes:issue" => "Issue credit notes (assigns the number)",
+    "sales.debit_notes:read" => "List and view debit notes",
+    "sales.debit_notes:write" => "Create and delete draft debit notes",
+    "sales.debit_notes:issue" => "Issue debit notes (assigns the number)",
     "sales.payments:read" => "List and view payments",
     "sales.payments:write" => "Record payments",
     "reports.receivables:read" => "View the receivables report",
@@ -76,7 +84,7 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<&'static str>> {
             .collect(),
         "accountant" => names
             .filter(|n| n.starts_with("sales.") || n.starts_with("reports."))
-            .chain(["org.branches:read"])
+            .chain(["org.branches:read", "org.company:read"])
             .collect(),
         "staff" => vec![
             "org.branches:read",

@@ -19,6 +19,11 @@ static TENANT: &[Migration] = &[
         name: "file_owners",
         sql: include_str!("../../migrations/tenant/0002_file_owners.sql"),
     },
+    Migration {
+        version: 3,
+        name: "tax_documents",
+        sql: include_str!("../../migrations/tenant/0003_tax_documents.sql"),
+    },
 ];
 
 pub static CONTROL_MIGRATIONS: Migrator = Migrator::new(CONTROL);

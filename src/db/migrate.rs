@@ -59,6 +59,8 @@ const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 )";
 
+const FOREIGN_KEYS_OFF: &str = "-- migrate: foreign_keys=off";
+
 impl Migrator {
     pub const fn new(migrations: &'static [Migration]) -> Self {
         Migrator { migrations }
@@ -122,7 +124,26 @@ impl Migrator {
         Ok(plan)
     }
 
+    /// A migration whose first line is `-- migrate: foreign_keys=off` rebuilds tables: it
+    /// runs with foreign keys off (SQLite's documented way to swap a table; they cannot be
+    /// switched inside a transaction), and commits only if `PRAGMA foreign_key_check`
+    /// then finds nothing. They are on again afterwards, whatever happened.
     fn apply_one(&self, conn: &mut Connection, m: &Migration) -> Result<(), MigrateError> {
+        if !m.sql.starts_with(FOREIGN_KEYS_OFF) {
+            return self.apply_in_transaction(conn, m, false);
+        }
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let result = self.apply_in_transaction(conn, m, true);
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        result
+    }
+
+    fn apply_in_transaction(
+        &self,
+        conn: &mut Connection,
+        m: &Migration,
+        check_keys: bool,
+    ) -> Result<(), MigrateError> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(BOOKKEEPING)?;
         // Statement by statement, so a failure can name the statement that broke.
@@ -139,6 +160,19 @@ impl Migrator {
                     name: m.name.to_string(),
                     statement: statement.trim().chars().take(200).collect(),
                     cause: e.to_string(),
+                });
+            }
+        }
+        if check_keys {
+            let broken: Option<String> = tx
+                .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+                .optional()?;
+            if let Some(table) = broken {
+                return Err(MigrateError::Failed {
+                    version: m.version,
+                    name: m.name.to_string(),
+                    statement: "PRAGMA foreign_key_check".into(),
+                    cause: format!("a row of {table} refers to a missing record"),
                 });
             }
         }

@@ -106,11 +106,41 @@ pub fn financial_year(date: Date) -> String {
     format!("{start:04}-{end:02}")
 }
 
+/// The financial year as the Rule 46 numbers print it: 2026-27 → `"26-27"`.
+pub fn short_financial_year(date: Date) -> String {
+    let fy = financial_year(date);
+    fy.get(2..).unwrap_or(&fy).to_string()
+}
+
+/// The first day of the financial year after the one containing `date`.
+pub fn next_financial_year_start(date: Date) -> Date {
+    let start = if u8::from(date.month()) >= 4 {
+        date.year()
+    } else {
+        date.year() - 1
+    };
+    Date::from_calendar_date(start + 1, time::Month::April, 1).unwrap_or(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;
+
+    #[test]
+    fn short_years() {
+        assert_eq!(short_financial_year(date!(2027 - 03 - 31)), "26-27");
+        assert_eq!(short_financial_year(date!(2027 - 04 - 01)), "27-28");
+        assert_eq!(
+            next_financial_year_start(date!(2026 - 12 - 03)),
+            date!(2027 - 04 - 01)
+        );
+        assert_eq!(
+            next_financial_year_start(date!(2027 - 02 - 03)),
+            date!(2027 - 04 - 01)
+        );
+    }
 
     #[test]
     fn parses_valid_dates() {

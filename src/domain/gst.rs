@@ -63,6 +63,19 @@ fn round_half_away(numerator: i128, denominator: i128) -> i128 {
     }
 }
 
+/// `value × numerator ÷ denominator` rounded half away from zero: a share of a line, as
+/// when a credit note returns part of its quantity. `denominator` must be positive.
+pub fn proportion(value: i64, numerator: i64, denominator: i64) -> Result<i64, FieldError> {
+    if denominator <= 0 {
+        return Err(FieldError::out_of_range("nothing to take a share of"));
+    }
+    let v = round_half_away(
+        i128::from(value) * i128::from(numerator),
+        i128::from(denominator),
+    );
+    to_paise(v, "the amount exceeds 10^15 paise")
+}
+
 fn within_bounds(value: i128) -> bool {
     value.abs() <= i128::from(Paise::MAX_ABS)
 }
@@ -86,6 +99,49 @@ fn to_paise(value: i128, message: &str) -> Result<i64, FieldError> {
 /// a negative discount is `invalid_value`; a discount larger than the line's
 /// gross value is `out_of_range`.
 pub fn line_tax(line: &LineInput, intra_state: bool) -> Result<LineTax, FieldError> {
+    let heads = if intra_state {
+        TaxHeads::Intra
+    } else {
+        TaxHeads::Inter
+    };
+    line_tax_with(line, heads)
+}
+
+/// Which taxes a supply carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaxHeads {
+    /// Within one state: CGST + SGST.
+    Intra,
+    /// Across states, to an SEZ or abroad with IGST paid: IGST.
+    Inter,
+    /// Zero-rated under a letter of undertaking (SEZ or export): no tax at all.
+    ZeroRated,
+}
+
+/// The tax on a taxable value at `rate` under `heads`, rounded half away from zero:
+/// `cgst = sgst = round(taxable × rate / 2)`, or `igst = round(taxable × rate)`.
+pub fn tax_on(taxable: i64, rate: GstRate, heads: TaxHeads) -> Result<LineTax, FieldError> {
+    let t = i128::from(taxable);
+    let bp = i128::from(rate.bp());
+    let (cgst, sgst, igst) = match heads {
+        TaxHeads::Intra => {
+            let half = round_half_away(t * bp, 20_000);
+            (half, half, 0)
+        }
+        TaxHeads::Inter => (0, 0, round_half_away(t * bp, 10_000)),
+        TaxHeads::ZeroRated => (0, 0, 0),
+    };
+    let message = "the line's tax exceeds 10^15 paise";
+    Ok(LineTax {
+        taxable: to_paise(t, "the line's taxable value exceeds 10^15 paise")?,
+        cgst: to_paise(cgst, message)?,
+        sgst: to_paise(sgst, message)?,
+        igst: to_paise(igst, message)?,
+    })
+}
+
+/// [`line_tax`] for any [`TaxHeads`].
+pub fn line_tax_with(line: &LineInput, heads: TaxHeads) -> Result<LineTax, FieldError> {
     if !(0..=Paise::MAX_ABS).contains(&line.unit_price_paise) {
         return Err(FieldError::out_of_range(
             "unit_price_paise must be from 0 to 10^15",
@@ -106,22 +162,11 @@ pub fn line_tax(line: &LineInput, intra_state: bool) -> Result<LineTax, FieldErr
             "discount_paise exceeds the line's value before discount",
         ));
     }
-    let taxable = gross - discount;
-    let taxable_paise = to_paise(taxable, "the line's taxable value exceeds 10^15 paise")?;
-    let bp = i128::from(line.rate.bp());
-    let (cgst, sgst, igst) = if intra_state {
-        let half = round_half_away(taxable * bp, 20_000);
-        (half, half, 0)
-    } else {
-        (0, 0, round_half_away(taxable * bp, 10_000))
-    };
-    let message = "the line's tax exceeds 10^15 paise";
-    Ok(LineTax {
-        taxable: taxable_paise,
-        cgst: to_paise(cgst, message)?,
-        sgst: to_paise(sgst, message)?,
-        igst: to_paise(igst, message)?,
-    })
+    let taxable = to_paise(
+        gross - discount,
+        "the line's taxable value exceeds 10^15 paise",
+    )?;
+    tax_on(taxable, line.rate, heads)
 }
 
 /// Adds up the lines and rounds the invoice to the nearest rupee (half away

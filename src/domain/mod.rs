@@ -30,10 +30,16 @@ pub use aadhaar::Aadhaar;
 pub use bank::AccountNumber;
 pub use branch_code::BranchCode;
 pub use cursor::Cursor;
-pub use date::{financial_year, format_iso_date, parse_iso_date, IsoDate};
+pub use date::{
+    financial_year, format_iso_date, next_financial_year_start, parse_iso_date,
+    short_financial_year, IsoDate,
+};
 pub use email::Email;
 pub use error::FieldError;
-pub use gst::{invoice_totals, line_tax, LineInput, LineTax, Totals};
+pub use gst::{
+    invoice_totals, line_tax, line_tax_with, proportion, tax_on, LineInput, LineTax, TaxHeads,
+    Totals,
+};
 pub use gst_rate::GstRate;
 pub use gstin::{gstin_check_char, Gstin};
 pub use hsn::HsnSac;

@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use super::{mask_last4, FieldError};
 
-/// A PAN such as `ABCDE1234F`: five letters, four digits, one letter.
+/// A PAN such as `ABCPE1234F`: five letters, four digits, one letter.
 ///
 /// Parsing trims surrounding whitespace and upper-cases ASCII letters before
-/// checking the pattern, so `" abcde1234f "` is accepted as `ABCDE1234F`.
+/// checking the pattern, so `" abcde1234f "` is accepted as `ABCPE1234F`.
 ///
 /// `Debug` shows only the masked form. `Display`, [`Pan::as_str`] and
 /// `Serialize` give the full value; use [`Pan::masked`] for anything shown to
@@ -29,6 +29,11 @@ impl Pan {
                 "PAN must be five letters, four digits and one letter",
             ));
         }
+        if !HOLDER_TYPES.contains(&value.as_bytes()[3]) {
+            return Err(FieldError::invalid_value(
+                "the 4th character of a PAN is the holder type: one of P C H F A T B L J G",
+            ));
+        }
         Ok(Self(value))
     }
 
@@ -41,6 +46,11 @@ impl Pan {
         mask_last4(&self.0)
     }
 }
+
+/// The Income Tax Department's holder types, the 4th character of every PAN: person,
+/// company, HUF, firm, AOP, trust, BOI, local authority, artificial juridical person,
+/// government.
+pub const HOLDER_TYPES: &[u8] = b"PCHFATBLJG";
 
 /// True when `bytes` is exactly five upper-case letters, four digits and an
 /// upper-case letter. Shared with the GSTIN parser, which embeds a PAN.
@@ -74,8 +84,8 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises() {
-        assert_eq!(Pan::parse("ABCDE1234F").unwrap().as_str(), "ABCDE1234F");
-        assert_eq!(Pan::parse("  abcde1234f\n").unwrap().as_str(), "ABCDE1234F");
+        assert_eq!(Pan::parse("ABCPE1234F").unwrap().as_str(), "ABCPE1234F");
+        assert_eq!(Pan::parse("  abcde1234f\n").unwrap().as_str(), "ABCPE1234F");
     }
 
     #[test]
@@ -96,17 +106,28 @@ mod tests {
     }
 
     #[test]
+    fn the_fourth_character_is_a_holder_type() {
+        for s in ["ABCXD1234E", "ABCDE1234F", "ABCZZ1234A"] {
+            assert_eq!(Pan::parse(s).unwrap_err().code, "invalid_value", "{s}");
+        }
+        for t in "PCHFATBLJG".chars() {
+            let s = format!("ABC{t}E1234F");
+            assert!(Pan::parse(&s).is_ok(), "{s}");
+        }
+    }
+
+    #[test]
     fn masking_and_debug_hide_the_value() {
-        let pan = Pan::parse("ABCDE1234F").unwrap();
+        let pan = Pan::parse("ABCPE1234F").unwrap();
         assert_eq!(pan.masked(), "******234F");
         assert_eq!(format!("{pan:?}"), "Pan(\"******234F\")");
-        assert_eq!(pan.to_string(), "ABCDE1234F");
-        assert_eq!(serde_json::to_string(&pan).unwrap(), "\"ABCDE1234F\"");
+        assert_eq!(pan.to_string(), "ABCPE1234F");
+        assert_eq!(serde_json::to_string(&pan).unwrap(), "\"ABCPE1234F\"");
     }
 
     proptest! {
         #[test]
-        fn valid_pans_round_trip(s in "[A-Z]{5}[0-9]{4}[A-Z]") {
+        fn valid_pans_round_trip(s in "[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]") {
             prop_assert_eq!(Pan::parse(&s).unwrap().to_string(), s.as_str());
             let lower = s.to_ascii_lowercase();
             prop_assert_eq!(Pan::parse(&lower).unwrap().to_string(), s.as_str());

@@ -1,6 +1,7 @@
 //! The HTTP edge: problem documents, body parsing, headers, compression, metrics,
 //! operations endpoints, the embedded UI and the OpenAPI document.
 
+pub mod binary;
 pub mod body;
 pub mod catchers;
 pub mod client_ip;

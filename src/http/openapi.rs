@@ -114,6 +114,13 @@ impl Modify for Problems {
         crate::modules::org::routes::create_branch,
         crate::modules::org::routes::get_branch,
         crate::modules::org::routes::patch_branch,
+        crate::modules::sales::series::routes::list_series,
+        crate::modules::sales::series::routes::create_series,
+        crate::modules::sales::series::routes::patch_series,
+        crate::modules::company::routes::get_company,
+        crate::modules::company::routes::put_company,
+        crate::modules::company::routes::get_logo,
+        crate::modules::company::routes::put_logo,
         crate::modules::hr::routes::list_employees,
         crate::modules::hr::routes::create_employee,
         crate::modules::hr::routes::get_employee,
@@ -136,6 +143,16 @@ impl Modify for Problems {
         crate::modules::sales::invoices::routes::delete_invoice,
         crate::modules::sales::invoices::routes::issue_invoice,
         crate::modules::sales::invoices::routes::cancel_invoice,
+        crate::modules::sales::notes::routes::list_credit_notes,
+        crate::modules::sales::notes::routes::create_credit_note,
+        crate::modules::sales::notes::routes::get_credit_note,
+        crate::modules::sales::notes::routes::delete_credit_note,
+        crate::modules::sales::notes::routes::issue_credit_note,
+        crate::modules::sales::notes::routes::list_debit_notes,
+        crate::modules::sales::notes::routes::create_debit_note,
+        crate::modules::sales::notes::routes::get_debit_note,
+        crate::modules::sales::notes::routes::delete_debit_note,
+        crate::modules::sales::notes::routes::issue_debit_note,
         crate::modules::sales::payments::routes::list_payments,
         crate::modules::sales::payments::routes::create_payment,
         crate::modules::sales::payments::routes::get_payment,
@@ -150,10 +167,10 @@ impl Modify for Problems {
     tags(
         (name = "auth", description = "Tenant sign-in and sessions"),
         (name = "access", description = "Users, roles and permissions"),
-        (name = "organisation", description = "Branches"),
+        (name = "organisation", description = "Branches, their numbering series, and the company profile printed on tax documents"),
         (name = "people", description = "Employees; PAN, Aadhaar and bank account numbers are encrypted, masked and revealed only with hr.employees:reveal"),
         (name = "audit", description = "The tamper-evident audit trail"),
-        (name = "sales", description = "Customers, items, invoices and payments"),
+        (name = "sales", description = "Customers, items, invoices, credit and debit notes, and payments"),
         (name = "documents", description = "Documents attached to employees and invoices: PDF, PNG or JPEG by content, scanned for malware when a scanner is configured, stored encrypted"),
         (name = "reports", description = "Reports"),
         (name = "system", description = "System administration (never tenant data)"),
@@ -185,7 +202,7 @@ const IDEMPOTENCY_KEY: &str = "^[ \\t]*([!-~]{1,255})?[ \\t]*$";
 // trimmed and letters are upper-cased first, and a blank optional field is no value. The
 // patterns state the shape only (check digits, the list of state codes and real calendar
 // days are checked by the handlers: 422). Each must accept everything the parser accepts.
-const PAN: &str = "^\\s*([A-Za-z]{5}[0-9]{4}[A-Za-z])?\\s*$";
+const PAN: &str = "^\\s*([A-Za-z]{3}[PCHFATBLJGpchfatbljg][A-Za-z][0-9]{4}[A-Za-z])?\\s*$";
 /// Twelve digits; spaces between them are ignored.
 const AADHAAR: &str = "^\\s*((?:[0-9] *){11}[0-9])?\\s*$";
 const IFSC: &str = "^\\s*([A-Za-z]{4}0[A-Za-z0-9]{6})?\\s*$";
@@ -279,6 +296,9 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         json!({"pattern": NAME, "maxLength": 500}),
     ));
     rules.push(("CreatePayment", "received_on", pattern(DATE)));
+    rules.push(("PutCompany", "legal_name", name_rule.clone()));
+    rules.push(("PutCompany", "pan", pattern(PAN)));
+    rules.push(("BankRequest", "ifsc", pattern(IFSC)));
     rules
 }
 
@@ -380,7 +400,7 @@ fn refine(doc: &mut serde_json::Value) {
                         json!({"anyOf": [param["schema"].clone(), {"type": "string", "pattern": "^\\s*$"}]})
                     }
                     ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
-                    ("id", "path") => json!({"type": "string", "format": "uuid"}),
+                    ("id" | "series_id", "path") => json!({"type": "string", "format": "uuid"}),
                     _ => continue,
                 };
                 param["schema"] = schema;
@@ -444,7 +464,7 @@ mod tests {
     #[test]
     fn patterns_accept_what_the_parsers_accept() {
         let samples = [
-            "ABCDE1234F",
+            "ABCPE1234F",
             " abcde1234f ",
             "2341 2341 2346",
             "234123412346",

@@ -70,6 +70,19 @@ fn clone_error(e: &AppError) -> AppError {
         AppError::TenantUnavailable(s) => AppError::TenantUnavailable(s.clone()),
         AppError::InsufficientStorage => AppError::InsufficientStorage,
         AppError::Internal(s) => AppError::Internal(s.clone()),
+        AppError::Rule {
+            status,
+            code,
+            title,
+            detail,
+            errors,
+        } => AppError::Rule {
+            status: *status,
+            code,
+            title,
+            detail: detail.clone(),
+            errors: errors.clone(),
+        },
     }
 }
 

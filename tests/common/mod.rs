@@ -208,6 +208,13 @@ impl TestApp {
             .expect("PATCH")
     }
 
+    pub fn put(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.req(reqwest::Method::PUT, token, path)
+            .json(body)
+            .send()
+            .expect("PUT")
+    }
+
     pub fn delete(&self, token: &str, path: &str) -> Response {
         self.req(reqwest::Method::DELETE, token, path)
             .send()

@@ -10,18 +10,34 @@ use crate::common::*;
 pub const GSTIN_27: &str = "27AAPFU0939F1ZV";
 pub const GSTIN_29: &str = "29AAGCB7383J1Z4";
 
-/// Inserts a branch row directly and returns its id.
+/// The PAN of the test companies' GSTINs (a firm: `F`).
+pub const TEST_PAN: &str = "AAPFU0939F";
+
+/// A valid GSTIN of the test company in `state_code`.
+pub fn test_gstin(state_code: &str) -> String {
+    let first = format!("{state_code}{TEST_PAN}1Z");
+    let check = bisman::domain::gstin_check_char(&first).expect("check char");
+    format!("{first}{check}")
+}
+
+/// Inserts a registered branch row directly (a GSTIN of its state, an address) and
+/// gives the company a legal name, so the branch can issue tax documents; returns its id.
 pub fn insert_branch(app: &TestApp, slug: &str, code: &str, state_code: &str) -> String {
     let id = uuid::Uuid::now_v7().to_string();
     let handle = app.tenants.open_blocking(slug).expect("tenant");
     let (i, c, s) = (id.clone(), code.to_string(), state_code.to_string());
+    let gstin = test_gstin(state_code);
     handle
         .db
         .write_blocking(move |tx| {
             tx.execute(
-                "INSERT INTO branches (id, code, name, state_code, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
-                rusqlite::params![i, c, format!("{c} branch"), s],
+                "INSERT INTO branches (id, code, name, state_code, address, gstin, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                rusqlite::params![i, c, format!("{c} branch"), s, format!("1 Market Road, {c}"), gstin],
+            )?;
+            tx.execute(
+                "UPDATE company SET legal_name = 'Test Traders Private Limited' WHERE legal_name = ''",
+                [],
             )?;
             Ok(())
         })

@@ -282,7 +282,7 @@ test('owner reveals the PAN; staff has no Reveal button and the API refuses', as
   await page.goto(state.employeeUrl);
   await heading(page, 'Priya Raman');
   await page.getByRole('button', { name: 'Reveal' }).click();
-  await page.locator('[data-sensitive="pan"]', { hasText: 'ABCDE1234F' }).waitFor();
+  await page.locator('[data-sensitive="pan"]', { hasText: 'ABCPE1234F' }).waitFor();
   assert.equal(await page.locator('[data-sensitive="aadhaar"]').textContent(), '234123412346');
   await shot(page, 'employee-revealed', { docs: true });
 

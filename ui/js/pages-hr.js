@@ -189,7 +189,7 @@ export async function renderEmployeeForm(main, { id }) {
     designation: field({ name: 'designation', label: 'Designation', value: emp?.designation }),
     date_of_joining: field({ name: 'date_of_joining', label: 'Date of joining', type: 'date', value: emp?.date_of_joining }),
     monthly_salary_paise: field({ name: 'monthly_salary_paise', label: 'Monthly salary (₹)', value: emp ? paiseToInput(emp.monthly_salary_paise) : '', attrs: { inputmode: 'decimal' }, validate: (v) => (parseRupees(v) === undefined ? { message: 'enter an amount in rupees, e.g. 45000' } : null) }),
-    pan: field({ name: 'pan', label: 'PAN', transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCDE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
+    pan: field({ name: 'pan', label: 'PAN', transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCPE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
     aadhaar: field({ name: 'aadhaar', label: 'Aadhaar', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.aadhaar || '12 digits', maxlength: 14 }, hint: keep || '12 digits; the last is a check digit.', validate: rules.aadhaar }),
     account: field({ name: 'bank_account.account_number', label: 'Bank account number', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.bank_account?.account_number || '9–18 digits' }, hint: editing ? 'Leave blank to keep the current number.' : '9 to 18 digits.', validate: rules.accountNumber }),
     ifsc: field({ name: 'bank_account.ifsc', label: 'IFSC', transform: 'upper', value: emp?.bank_account?.ifsc, attrs: { maxlength: 11 }, validate: rules.ifsc }),

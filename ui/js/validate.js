@@ -44,7 +44,8 @@ export const rules = {
   pan(v) {
     const s = String(v || '').trim().toUpperCase();
     if (!s) return err('required', 'PAN is required');
-    if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(s)) return err('invalid_format', 'PAN must be five letters, four digits and one letter (e.g. ABCDE1234F)');
+    if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(s)) return err('invalid_format', 'PAN must be five letters, four digits and one letter (e.g. ABCPE1234F)');
+    if (!"PCHFATBLJG".includes(s[3])) return err('invalid_value', 'the 4th character of a PAN is the holder type: one of P C H F A T B L J G');
     return null;
   },
   aadhaar(v) {

@@ -1,6 +1,7 @@
-//! How an employee's PAN, Aadhaar and bank account number are kept: AES-256-GCM
-//! ciphertext bound to (tenant, table, column, row id), a masked display form, and for
-//! PAN and Aadhaar an HMAC blind index for exact lookup. Plaintext never reaches SQL.
+//! How an employee's PAN, Aadhaar and bank account number (and the company's bank account)
+//! are kept: AES-256-GCM ciphertext bound to (tenant, table, column, row id), a masked display
+//! form, and for PAN and Aadhaar an HMAC blind index for exact lookup. Plaintext never
+//! reaches SQL.
 
 use zeroize::Zeroizing;
 
@@ -15,6 +16,8 @@ pub const TABLE: &str = "employees";
 /// and the name clients see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Secret {
+    /// The table of the row (bound into the ciphertext with the column and row id).
+    pub table: &'static str,
     pub column: &'static str,
     pub field: &'static str,
     /// The BLOB column of `employees` holding the ciphertext.
@@ -22,16 +25,19 @@ pub struct Secret {
 }
 
 pub const PAN: Secret = Secret {
+    table: TABLE,
     column: "pan",
     field: "pan",
     enc_column: "pan_enc",
 };
 pub const AADHAAR: Secret = Secret {
+    table: TABLE,
     column: "aadhaar",
     field: "aadhaar",
     enc_column: "aadhaar_enc",
 };
 pub const ACCOUNT: Secret = Secret {
+    table: TABLE,
     column: "bank_account",
     field: "bank_account.account_number",
     enc_column: "bank_account_enc",
@@ -50,7 +56,7 @@ pub struct Sealed {
 fn aad<'a>(keys: &'a TenantKeys, row_id: &'a str, s: Secret) -> FieldAad<'a> {
     FieldAad {
         tenant: keys.tenant(),
-        table: TABLE,
+        table: s.table,
         column: s.column,
         row_id,
     }

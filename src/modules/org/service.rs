@@ -58,6 +58,13 @@ pub fn create(
     if let (Some(s), Some(Some(g))) = (&state, &gstin) {
         check_gstin_state(&mut p, Some(g.as_str()), s.as_str());
     }
+    if state.is_some_and(|s| s.is_abroad()) {
+        p.push(
+            "state_code",
+            "invalid_value",
+            "a branch is in India: 96 is for export customers",
+        );
+    }
     p.finish()?;
     let (Some(code), Some(name), Some(state), Some(address), Some(gstin)) =
         (code, name, state, address, gstin)
@@ -77,7 +84,11 @@ pub fn create(
         updated_at: now,
     };
     tenant.db.write_blocking(|tx| {
+        let mut p = Problems::new();
+        crate::modules::company::service::check_branch_gstin(tx, branch.gstin.as_deref(), &mut p)?;
+        p.finish()?;
         repo::insert(tx, &branch)?;
+        crate::modules::sales::series::service::ensure(tx, &branch.id, &branch.code)?;
         audit::append(
             tx,
             actor,
@@ -147,6 +158,20 @@ pub fn patch(
         }
         let mut p = Problems::new();
         check_gstin_state(&mut p, after.gstin.as_deref(), &after.state_code);
+        if after.state_code == "96" {
+            p.push(
+                "state_code",
+                "invalid_value",
+                "a branch is in India: 96 is for export customers",
+            );
+        }
+        if after.gstin != before.gstin {
+            crate::modules::company::service::check_branch_gstin(
+                tx,
+                after.gstin.as_deref(),
+                &mut p,
+            )?;
+        }
         p.finish()?;
         repo::update(tx, &after, &now)?;
         let changes = diff(

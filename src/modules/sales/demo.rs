@@ -123,6 +123,7 @@ fn seed_customers(t: &Arc<TenantHandle>, dice: &mut Dice, actor: &Actor) -> AppR
             email: Some(format!("accounts{}@customer{}.example.in", n + 1, n + 1)),
             phone: Some(format!("+91 98{:08}", 20_000_000 + n * 7919)),
             billing_address: Some(format!("{} MG Road, Shop {}", n + 10, n + 1)),
+            registration: None,
         };
         ids.push(customers::create(t, &req, actor)?.id);
     }
@@ -192,6 +193,8 @@ fn seed_invoices(
             invoice_date: date,
             due_date: date + Duration::days(*dice.pick(&[15, 30, 30, 45])),
             notes: String::new(),
+            lut: false,
+            reverse_charge: false,
         };
         let inv = invoices::create_parsed(t, &None, head, lines, actor)?;
         // 10% stay drafts, 10% are cancelled, the rest are unpaid, part paid or paid.

@@ -6,8 +6,10 @@ pub mod customers;
 pub mod demo;
 pub mod invoices;
 pub mod items;
+pub mod notes;
 pub mod payments;
 pub mod receivables;
+pub mod series;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut r = customers::routes::routes();
@@ -15,5 +17,7 @@ pub fn routes() -> Vec<rocket::Route> {
     r.extend(invoices::routes::routes());
     r.extend(payments::routes::routes());
     r.extend(receivables::routes::routes());
+    r.extend(series::routes::routes());
+    r.extend(notes::routes::routes());
     r
 }

@@ -2,11 +2,12 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::model::{Customer, CustomerFilter};
+use super::model::{Customer, CustomerFilter, Registration};
 use crate::error::AppResult;
 
 const COLUMNS: &str =
-    "id, name, gstin, state_code, email, phone, billing_address, version, created_at, updated_at";
+    "id, name, gstin, state_code, email, phone, billing_address, version, created_at, updated_at,
+    registration, credit_balance_paise";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -20,15 +21,25 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         version: r.get(7)?,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
+        registration: Registration::parse(&r.get::<_, String>(10)?).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                10,
+                rusqlite::types::Type::Text,
+                "unknown registration".into(),
+            )
+        })?,
+        credit_balance_paise: r.get(11)?,
     })
 }
 
 pub fn insert(c: &Connection, x: &Customer) -> AppResult<()> {
     c.prepare_cached(
-        "INSERT INTO customers (id, name, gstin, state_code, email, phone, billing_address, version, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
+        "INSERT INTO customers (id, name, gstin, state_code, email, phone, billing_address, registration,
+           version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9)",
     )?
-    .execute(params![x.id, x.name, x.gstin, x.state_code, x.email, x.phone, x.billing_address, x.created_at])?;
+    .execute(params![x.id, x.name, x.gstin, x.state_code, x.email, x.phone, x.billing_address,
+        x.registration.as_str(), x.created_at])?;
     Ok(())
 }
 
@@ -60,7 +71,7 @@ pub fn list(c: &Connection, f: &CustomerFilter) -> AppResult<Vec<Customer>> {
 pub fn update(c: &Connection, x: &Customer, now: &str) -> AppResult<()> {
     c.prepare_cached(
         "UPDATE customers SET name = ?2, gstin = ?3, state_code = ?4, email = ?5, phone = ?6,
-         billing_address = ?7, version = version + 1, updated_at = ?8 WHERE id = ?1",
+         billing_address = ?7, registration = ?9, version = version + 1, updated_at = ?8 WHERE id = ?1",
     )?
     .execute(params![
         x.id,
@@ -70,7 +81,17 @@ pub fn update(c: &Connection, x: &Customer, now: &str) -> AppResult<()> {
         x.email,
         x.phone,
         x.billing_address,
-        now
+        now,
+        x.registration.as_str()
     ])?;
+    Ok(())
+}
+
+/// Moves a customer's credit balance by `delta` paise (the CHECK refuses a negative one).
+pub fn add_credit(c: &Connection, id: &str, delta: i64, now: &str) -> AppResult<()> {
+    c.prepare_cached(
+        "UPDATE customers SET credit_balance_paise = credit_balance_paise + ?2, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, delta, now])?;
     Ok(())
 }

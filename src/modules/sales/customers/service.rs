@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::model::{CreateCustomer, Customer, PatchCustomer};
+use super::model::{CreateCustomer, Customer, PatchCustomer, Registration};
 use super::repo;
 use crate::audit::{self, Actor};
 use crate::clock;
@@ -65,6 +65,54 @@ fn place(
     }
 }
 
+/// The registration given, or the one the GSTIN and state imply; and whether the three
+/// agree: `regular`/`sez` need a GSTIN, `export` is state `96` without one, and `96` is
+/// only for exports.
+fn registration(
+    given: Option<Registration>,
+    gstin: Option<&str>,
+    state_code: &str,
+    p: &mut Problems,
+) -> Option<Registration> {
+    let abroad = state_code == "96";
+    let r = given.unwrap_or(match (gstin, abroad) {
+        (Some(_), _) => Registration::Regular,
+        (None, true) => Registration::Export,
+        (None, false) => Registration::Unregistered,
+    });
+    let problem = match r {
+        Registration::Regular | Registration::Sez if gstin.is_none() => {
+            Some(("gstin", "required", "a regular or SEZ customer has a GSTIN"))
+        }
+        Registration::Unregistered if gstin.is_some() => Some((
+            "registration",
+            "invalid_value",
+            "a customer with a GSTIN is registered: regular or sez",
+        )),
+        Registration::Export if gstin.is_some() => {
+            Some(("gstin", "invalid_value", "an export customer has no GSTIN"))
+        }
+        Registration::Export if !abroad => Some((
+            "state_code",
+            "invalid_value",
+            "an export customer's state code is 96 (other countries)",
+        )),
+        Registration::Regular | Registration::Sez | Registration::Unregistered if abroad => Some((
+            "state_code",
+            "invalid_value",
+            "state code 96 (other countries) is for export customers",
+        )),
+        _ => None,
+    };
+    match problem {
+        Some((field, code, message)) => {
+            p.push(field, code, message);
+            None
+        }
+        None => Some(r),
+    }
+}
+
 fn email(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
     match blank_as_none(v) {
         None => Some(None),
@@ -90,20 +138,31 @@ pub fn create(
 ) -> AppResult<Customer> {
     let mut p = Problems::new();
     let name = p.check("name", required_text(&req.name, NAME_MAX));
+    // An export customer without a state code is abroad.
+    let fallback = (req.registration == Some(Registration::Export)).then_some("96");
     let place = place(
         req.gstin.as_deref(),
         req.state_code.as_deref(),
-        None,
+        fallback,
         &mut p,
     );
+    let reg = place
+        .as_ref()
+        .and_then(|(g, s)| registration(req.registration, g.as_deref(), s, &mut p));
     let email = email(req.email.as_deref(), &mut p);
     let phone = phone(req.phone.as_deref(), &mut p);
     let address = p.check(
         "billing_address",
         optional_text(req.billing_address.as_deref().unwrap_or(""), ADDRESS_MAX),
     );
-    let (Some(name), Some((gstin, state_code)), Some(email), Some(phone), Some(billing_address)) =
-        (name, place, email, phone, address)
+    let (
+        Some(name),
+        Some((gstin, state_code)),
+        Some(registration),
+        Some(email),
+        Some(phone),
+        Some(billing_address),
+    ) = (name, place, reg, email, phone, address)
     else {
         return Err(p.into_error());
     };
@@ -116,6 +175,8 @@ pub fn create(
         email,
         phone,
         billing_address,
+        registration,
+        credit_balance_paise: 0,
         version: 1,
         created_at: now.clone(),
         updated_at: now,
@@ -128,7 +189,8 @@ pub fn create(
             "customer.created",
             "customer",
             Some(&customer.id),
-            json!({"name": customer.name, "gstin": customer.gstin, "state_code": customer.state_code}),
+            json!({"name": customer.name, "gstin": customer.gstin, "state_code": customer.state_code,
+                   "registration": customer.registration.as_str()}),
         )?;
         repo::get(tx, &customer.id)?.ok_or(AppError::NotFound)
     })
@@ -157,7 +219,11 @@ pub fn patch(
             Some(g) => g.clone(),
         };
         // A kept GSTIN keeps its state; a new or cleared one may bring or need a new state.
-        let fallback = before.state_code.clone();
+        let fallback = if req.registration == Some(Registration::Export) {
+            "96".to_string()
+        } else {
+            before.state_code.clone()
+        };
         if let Some((g, s)) = place(
             gstin.as_deref(),
             req.state_code.as_deref(),
@@ -166,6 +232,13 @@ pub fn patch(
         ) {
             after.gstin = g;
             after.state_code = s;
+        }
+        // A registration left out follows a changed GSTIN (given or cleared).
+        let given = req
+            .registration
+            .or((req.gstin.is_none()).then_some(before.registration));
+        if let Some(r) = registration(given, after.gstin.as_deref(), &after.state_code, &mut p) {
+            after.registration = r;
         }
         if let Some(e) = &req.email {
             after.email = email(e.as_deref(), &mut p).unwrap_or_default();
@@ -185,6 +258,7 @@ pub fn patch(
             ("name", before.name != after.name),
             ("gstin", before.gstin != after.gstin),
             ("state_code", before.state_code != after.state_code),
+            ("registration", before.registration != after.registration),
             ("email", before.email != after.email),
             ("phone", before.phone != after.phone),
             (
@@ -207,6 +281,7 @@ pub fn patch(
                 "name": {"from": before.name, "to": after.name},
                 "gstin": {"from": before.gstin, "to": after.gstin},
                 "state_code": {"from": before.state_code, "to": after.state_code},
+                "registration": {"from": before.registration.as_str(), "to": after.registration.as_str()},
             }),
         )?;
         repo::get(tx, id)?.ok_or(AppError::NotFound)

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::Quantity;
+use crate::domain::{Quantity, StateCode};
+pub use crate::modules::sales::customers::model::Registration;
 
 /// Where an invoice is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -62,12 +63,63 @@ pub struct InvoiceLine {
     pub igst_paise: i64,
 }
 
+/// The supplier as printed: copied from the company and the branch at issue.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct Seller {
+    pub legal_name: String,
+    #[serde(default)]
+    pub trade_name: String,
+    pub gstin: Option<String>,
+    pub address: String,
+    pub state_code: String,
+    #[serde(default)]
+    pub state_name: String,
+    #[serde(default)]
+    pub pan: Option<String>,
+}
+
+/// The recipient as printed: copied from the customer at issue.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct Buyer {
+    pub name: String,
+    pub gstin: Option<String>,
+    pub billing_address: String,
+    pub state_code: String,
+    #[serde(default)]
+    pub state_name: String,
+    pub registration: Registration,
+}
+
+/// Place of supply (IGST Act s. 10): a state code and its name; `96` for exports.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct PlaceOfSupply {
+    pub code: String,
+    pub name: String,
+}
+
+impl PlaceOfSupply {
+    pub fn of(code: &str) -> PlaceOfSupply {
+        PlaceOfSupply {
+            code: code.to_string(),
+            name: state_name(code),
+        }
+    }
+}
+
+/// The name of a state code as stored, or empty for a code the appliance does not know.
+pub fn state_name(code: &str) -> String {
+    StateCode::parse(code)
+        .map(|s| s.name().to_string())
+        .unwrap_or_default()
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Invoice {
     pub id: String,
     pub branch_id: String,
     pub customer_id: String,
-    /// `<BRANCH_CODE>/<FY>/<6-digit sequence>`; null while a draft.
+    /// `<prefix>/<YY-YY>/<seq>`, at most 16 characters (CGST Rule 46(b)); null while a
+    /// draft. Invoices issued before series existed keep `<BRANCH_CODE>/<FY>/<6 digits>`.
     pub number: Option<String>,
     /// Financial year of the number, e.g. `2026-27`; null while a draft.
     pub financial_year: Option<String>,
@@ -75,8 +127,20 @@ pub struct Invoice {
     pub invoice_date: String,
     pub due_date: String,
     pub notes: String,
-    /// True when the branch and the customer are in the same state (CGST + SGST).
+    /// True when the supply is within one state (CGST + SGST).
     pub intra_state: bool,
+    /// The customer's registration (at issue; drafts: now): regular, unregistered, sez, export.
+    pub supply_type: Registration,
+    /// Zero-rated under a letter of undertaking (SEZ and export only): no tax.
+    pub lut: bool,
+    /// Tax payable on reverse charge (printed).
+    pub reverse_charge: bool,
+    /// Frozen at issue; null while a draft.
+    pub place_of_supply: Option<PlaceOfSupply>,
+    /// Frozen at issue; null while a draft.
+    pub seller: Option<Seller>,
+    /// Frozen at issue; null while a draft.
+    pub buyer: Option<Buyer>,
     pub lines: Vec<InvoiceLine>,
     pub taxable_total_paise: i64,
     pub cgst_total_paise: i64,
@@ -87,6 +151,11 @@ pub struct Invoice {
     /// Rounded to the rupee.
     pub grand_total_paise: i64,
     pub amount_paid_paise: i64,
+    /// Issued credit notes applied to this invoice's balance.
+    pub credited_paise: i64,
+    /// Issued debit notes raising this invoice's balance.
+    pub debited_paise: i64,
+    /// grand_total + debited − credited − amount_paid.
     pub balance_due_paise: i64,
     pub cancel_reason: Option<String>,
     pub issued_at: Option<String>,
@@ -123,6 +192,11 @@ pub struct CreateInvoice {
     pub lines: Vec<LineRequest>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// SEZ and export customers only: zero-rated under a letter of undertaking.
+    #[serde(default)]
+    pub lut: Option<bool>,
+    #[serde(default)]
+    pub reverse_charge: Option<bool>,
 }
 
 /// Drafts only. Absent fields stay; `lines`, when given, replaces every line.
@@ -135,6 +209,8 @@ pub struct PatchInvoice {
     pub due_date: Option<String>,
     pub lines: Option<Vec<LineRequest>>,
     pub notes: Option<String>,
+    pub lut: Option<bool>,
+    pub reverse_charge: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

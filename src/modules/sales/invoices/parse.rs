@@ -28,6 +28,8 @@ pub struct Head {
     pub invoice_date: Date,
     pub due_date: Date,
     pub notes: String,
+    pub lut: bool,
+    pub reverse_charge: bool,
 }
 
 impl Head {
@@ -132,6 +134,8 @@ pub fn create(req: &CreateInvoice) -> AppResult<(Head, Vec<LineDraft>)> {
         invoice_date,
         due_date,
         notes,
+        lut: req.lut.unwrap_or(false),
+        reverse_charge: req.reverse_charge.unwrap_or(false),
     };
     check_dates(&mut p, &head);
     p.finish()?;
@@ -149,6 +153,8 @@ pub fn head_of(inv: &Invoice) -> AppResult<Head> {
         invoice_date: d(&inv.invoice_date)?,
         due_date: d(&inv.due_date)?,
         notes: inv.notes.clone(),
+        lut: inv.lut,
+        reverse_charge: inv.reverse_charge,
     })
 }
 
@@ -170,6 +176,12 @@ pub fn patch(req: &PatchInvoice, current: Head) -> AppResult<(Head, Option<Vec<L
     }
     if req.notes.is_some() {
         head.notes = notes(&mut p, req.notes.as_deref()).unwrap_or_default();
+    }
+    if let Some(v) = req.lut {
+        head.lut = v;
+    }
+    if let Some(v) = req.reverse_charge {
+        head.reverse_charge = v;
     }
     let lines = req.lines.as_deref().and_then(|l| lines(l, &mut p));
     if p.is_empty() {

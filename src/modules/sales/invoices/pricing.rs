@@ -4,9 +4,10 @@
 use rusqlite::Connection;
 
 use super::model::Invoice;
+use super::model::Registration;
 use super::parse::LineDraft;
 use super::repo;
-use crate::domain::{invoice_totals, line_tax, GstRate, LineInput, LineTax, Totals};
+use crate::domain::{invoice_totals, line_tax_with, GstRate, LineInput, LineTax, TaxHeads, Totals};
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::modules::sales::common::{in_scope, Problems, Scope};
 use crate::modules::sales::{customers, items};
@@ -27,23 +28,44 @@ pub struct PricedLine {
     pub tax: LineTax,
 }
 
-/// The branch's code and whether the supply is within one state.
+/// Who supplies to whom, and so which taxes apply (IGST Act ss. 7, 10, 16).
 #[derive(Debug, Clone)]
 pub struct Parties {
-    pub branch_code: String,
-    pub intra_state: bool,
+    pub supply_type: Registration,
+    /// The customer's state (`96` abroad).
+    pub place_of_supply: String,
+    pub heads: TaxHeads,
+}
+
+impl Parties {
+    /// Within one state: CGST + SGST.
+    pub fn intra_state(&self) -> bool {
+        self.heads == TaxHeads::Intra
+    }
+}
+
+/// The taxes of a supply from a branch in `branch_state` to a customer: same state →
+/// CGST + SGST, else IGST; SEZ is always inter-state (s. 7(5)(b)) and an export's place
+/// of supply is abroad; both are zero-rated under a letter of undertaking (`lut`).
+pub fn heads(branch_state: &str, customer_state: &str, reg: Registration, lut: bool) -> TaxHeads {
+    match reg {
+        _ if lut && reg.zero_ratable() => TaxHeads::ZeroRated,
+        Registration::Sez | Registration::Export => TaxHeads::Inter,
+        _ if branch_state == customer_state => TaxHeads::Intra,
+        _ => TaxHeads::Inter,
+    }
 }
 
 /// Computes every line and the totals. A line that cannot be computed is reported
 /// against the input at fault (`lines[i].discount_paise` or `lines[i].quantity`).
 pub fn compute(
     inputs: &[LineInput],
-    intra_state: bool,
+    heads: TaxHeads,
 ) -> Result<(Vec<LineTax>, Totals), Vec<FieldProblem>> {
     let mut taxes = Vec::with_capacity(inputs.len());
     let mut problems = Vec::new();
     for (i, l) in inputs.iter().enumerate() {
-        match line_tax(l, intra_state) {
+        match line_tax_with(l, heads) {
             Ok(t) => taxes.push(t),
             Err(e) => {
                 let field = if e.message.contains("discount") {
@@ -69,10 +91,10 @@ pub fn compute(
     Ok((taxes, totals))
 }
 
-/// Prices specs for a supply within one state or across states.
-pub fn price(specs: Vec<LineSpec>, intra_state: bool) -> AppResult<(Vec<PricedLine>, Totals)> {
+/// Prices specs under the supply's tax heads.
+pub fn price(specs: Vec<LineSpec>, heads: TaxHeads) -> AppResult<(Vec<PricedLine>, Totals)> {
     let inputs: Vec<LineInput> = specs.iter().map(|s| s.input).collect();
-    let (taxes, totals) = compute(&inputs, intra_state).map_err(AppError::Validation)?;
+    let (taxes, totals) = compute(&inputs, heads).map_err(AppError::Validation)?;
     let lines = specs
         .into_iter()
         .zip(taxes)
@@ -81,12 +103,14 @@ pub fn price(specs: Vec<LineSpec>, intra_state: bool) -> AppResult<(Vec<PricedLi
     Ok((lines, totals))
 }
 
-/// Looks up the branch (which must be in the user's scope) and the customer.
+/// Looks up the branch (which must be in the user's scope) and the customer. `lut` is
+/// for SEZ and export customers only.
 pub fn parties(
     c: &Connection,
     scope: &Scope,
     branch_id: &str,
     customer_id: &str,
+    lut: bool,
     p: &mut Problems,
 ) -> AppResult<Option<Parties>> {
     let branch = repo::branch(c, branch_id)?.filter(|_| in_scope(scope, branch_id));
@@ -97,13 +121,22 @@ pub fn parties(
     if customer.is_none() {
         p.push("customer_id", "not_found", "no such customer");
     }
-    Ok(match (branch, customer) {
-        (Some((code, state)), Some(cust)) => Some(Parties {
-            branch_code: code,
-            intra_state: state == cust.state_code,
-        }),
-        _ => None,
-    })
+    let (Some((_, state)), Some(cust)) = (branch, customer) else {
+        return Ok(None);
+    };
+    if lut && !cust.registration.zero_ratable() {
+        p.push(
+            "lut",
+            "invalid_value",
+            "only a supply to an SEZ or an export can be zero-rated under a letter of undertaking",
+        );
+        return Ok(None);
+    }
+    Ok(Some(Parties {
+        supply_type: cust.registration,
+        heads: heads(&state, &cust.state_code, cust.registration, lut),
+        place_of_supply: cust.state_code,
+    }))
 }
 
 /// Reads each line's item: its details, and its unit price when the line has none.
@@ -159,6 +192,31 @@ pub fn specs_of(inv: &Invoice) -> AppResult<Vec<LineSpec>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The supply-type table of IGST Act ss. 7 and 10, branch in Karnataka (29).
+    #[test]
+    fn supply_types() {
+        use Registration::*;
+        use TaxHeads::*;
+        for (reg, customer_state, lut, expected) in [
+            (Regular, "29", false, Intra),
+            (Regular, "27", false, Inter),
+            (Unregistered, "29", false, Intra),
+            (Unregistered, "27", false, Inter),
+            (Sez, "29", false, Inter),
+            (Sez, "29", true, ZeroRated),
+            (Sez, "27", false, Inter),
+            (Sez, "27", true, ZeroRated),
+            (Export, "96", false, Inter),
+            (Export, "96", true, ZeroRated),
+        ] {
+            assert_eq!(
+                heads("29", customer_state, reg, lut),
+                expected,
+                "{reg:?} {customer_state} {lut}"
+            );
+        }
+    }
     use crate::domain::Quantity;
     use proptest::prelude::*;
 
@@ -175,7 +233,7 @@ mod tests {
     fn a_bad_line_is_named() {
         let lines = [input(1000, 100, 0, 500), input(1000, 100, 101, 500)];
         let lines: Vec<LineInput> = lines.into_iter().flatten().collect();
-        let err = compute(&lines, true).err().unwrap_or_default();
+        let err = compute(&lines, TaxHeads::Intra).err().unwrap_or_default();
         assert_eq!(err.len(), 1);
         assert_eq!(err[0].field, "lines[1].discount_paise");
         assert_eq!(err[0].code, "out_of_range");
@@ -201,7 +259,8 @@ mod tests {
         fn totals_are_the_sum_of_the_lines(lines in proptest::collection::vec(any_line(), 1..40), intra in any::<bool>()) {
             let lines: Vec<LineInput> = lines.into_iter().flatten().collect();
             prop_assume!(!lines.is_empty());
-            let (taxes, t) = compute(&lines, intra).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let heads = if intra { TaxHeads::Intra } else { TaxHeads::Inter };
+            let (taxes, t) = compute(&lines, heads).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             prop_assert_eq!(taxes.len(), lines.len());
             prop_assert_eq!(t.taxable_total, taxes.iter().map(|x| x.taxable).sum::<i64>());
             prop_assert_eq!(t.cgst_total, taxes.iter().map(|x| x.cgst).sum::<i64>());

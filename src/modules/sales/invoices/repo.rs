@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::model::{Invoice, InvoiceFilter, InvoiceLine, InvoiceStatus};
+use super::model::{
+    state_name, Buyer, Invoice, InvoiceFilter, InvoiceLine, InvoiceStatus, PlaceOfSupply,
+    Registration, Seller,
+};
 use super::pricing::PricedLine;
 use crate::domain::{Quantity, Totals};
 use crate::error::{AppError, AppResult};
@@ -13,7 +16,26 @@ const COLUMNS: &str =
     "id, branch_id, customer_id, number, fy, status, invoice_date, due_date, notes,
     intra_state, taxable_total_paise, cgst_total_paise, sgst_total_paise, igst_total_paise,
     round_off_paise, grand_total_paise, amount_paid_paise, cancel_reason, issued_at, cancelled_at,
-    version, created_at, updated_at";
+    version, created_at, updated_at, supply_type, lut, reverse_charge, place_of_supply, seller, buyer,
+    credited_paise, debited_paise";
+
+fn bad(i: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        what.to_string().into(),
+    )
+}
+
+/// A frozen copy (JSON) with its state name filled in where it was stored without one.
+fn frozen<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| bad(i, "unreadable frozen copy")),
+    }
+}
 
 fn status_of(s: &str) -> rusqlite::Result<InvoiceStatus> {
     InvoiceStatus::parse(s).ok_or_else(|| {
@@ -28,6 +50,16 @@ fn status_of(s: &str) -> rusqlite::Result<InvoiceStatus> {
 fn head_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
     let grand: i64 = r.get(15)?;
     let paid: i64 = r.get(16)?;
+    let credited: i64 = r.get(29)?;
+    let debited: i64 = r.get(30)?;
+    let mut seller: Option<Seller> = frozen(r, 27)?;
+    if let Some(s) = seller.as_mut().filter(|s| s.state_name.is_empty()) {
+        s.state_name = state_name(&s.state_code);
+    }
+    let mut buyer: Option<Buyer> = frozen(r, 28)?;
+    if let Some(b) = buyer.as_mut().filter(|b| b.state_name.is_empty()) {
+        b.state_name = state_name(&b.state_code);
+    }
     Ok(Invoice {
         id: r.get(0)?,
         branch_id: r.get(1)?,
@@ -39,6 +71,15 @@ fn head_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
         due_date: r.get(7)?,
         notes: r.get(8)?,
         intra_state: r.get(9)?,
+        supply_type: Registration::parse(&r.get::<_, String>(23)?)
+            .ok_or_else(|| bad(23, "unknown supply type"))?,
+        lut: r.get(24)?,
+        reverse_charge: r.get(25)?,
+        place_of_supply: r
+            .get::<_, Option<String>>(26)?
+            .map(|c| PlaceOfSupply::of(&c)),
+        seller,
+        buyer,
         lines: Vec::new(),
         taxable_total_paise: r.get(10)?,
         cgst_total_paise: r.get(11)?,
@@ -47,7 +88,9 @@ fn head_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
         round_off_paise: r.get(14)?,
         grand_total_paise: grand,
         amount_paid_paise: paid,
-        balance_due_paise: grand - paid,
+        credited_paise: credited,
+        debited_paise: debited,
+        balance_due_paise: grand + debited - paid - credited,
         cancel_reason: r.get(17)?,
         issued_at: r.get(18)?,
         cancelled_at: r.get(19)?,
@@ -186,6 +229,9 @@ pub struct DraftRow<'a> {
     pub due_date: &'a str,
     pub notes: &'a str,
     pub intra_state: bool,
+    pub supply_type: Registration,
+    pub lut: bool,
+    pub reverse_charge: bool,
     pub totals: &'a Totals,
     pub now: &'a str,
 }
@@ -195,12 +241,13 @@ pub fn insert_draft(c: &Connection, d: &DraftRow<'_>) -> AppResult<()> {
     c.prepare_cached(
         "INSERT INTO invoices (id, branch_id, customer_id, status, invoice_date, due_date, notes, intra_state,
            taxable_total_paise, cgst_total_paise, sgst_total_paise, igst_total_paise, round_off_paise,
-           grand_total_paise, version, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)",
+           grand_total_paise, supply_type, lut, reverse_charge, version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16, ?17, 1, ?14, ?14)",
     )?
     .execute(params![
         d.id, d.branch_id, d.customer_id, d.invoice_date, d.due_date, d.notes, d.intra_state,
-        t.taxable_total, t.cgst_total, t.sgst_total, t.igst_total, t.round_off, t.grand_total, d.now
+        t.taxable_total, t.cgst_total, t.sgst_total, t.igst_total, t.round_off, t.grand_total, d.now,
+        d.supply_type.as_str(), d.lut, d.reverse_charge
     ])?;
     Ok(())
 }
@@ -213,12 +260,14 @@ pub fn update_draft(c: &Connection, d: &DraftRow<'_>) -> AppResult<()> {
             "UPDATE invoices SET branch_id = ?2, customer_id = ?3, invoice_date = ?4, due_date = ?5, notes = ?6,
                intra_state = ?7, taxable_total_paise = ?8, cgst_total_paise = ?9, sgst_total_paise = ?10,
                igst_total_paise = ?11, round_off_paise = ?12, grand_total_paise = ?13,
+               supply_type = ?15, lut = ?16, reverse_charge = ?17,
                version = version + 1, updated_at = ?14
              WHERE id = ?1 AND status = 'draft'",
         )?
         .execute(params![
             d.id, d.branch_id, d.customer_id, d.invoice_date, d.due_date, d.notes, d.intra_state,
-            t.taxable_total, t.cgst_total, t.sgst_total, t.igst_total, t.round_off, t.grand_total, d.now
+            t.taxable_total, t.cgst_total, t.sgst_total, t.igst_total, t.round_off, t.grand_total, d.now,
+            d.supply_type.as_str(), d.lut, d.reverse_charge
         ])?;
     if n != 1 {
         return Err(AppError::Conflict("only a draft can be changed".into()));
@@ -265,31 +314,41 @@ pub fn delete_draft(c: &Connection, id: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Takes the next number of a branch's financial year: 1 for the first invoice.
-/// Runs in the issuing transaction, so a rollback gives the number back (no gaps).
-pub fn next_seq(c: &Connection, branch_id: &str, fy: &str) -> AppResult<i64> {
-    Ok(c.prepare_cached(
-        "INSERT INTO invoice_sequences (branch_id, fy, last_seq) VALUES (?1, ?2, 1)
-             ON CONFLICT (branch_id, fy) DO UPDATE SET last_seq = last_seq + 1
-             RETURNING last_seq",
-    )?
-    .query_row(params![branch_id, fy], |r| r.get(0))?)
+/// What issuing writes: the number and the frozen copies.
+pub struct IssueRow<'a> {
+    pub id: &'a str,
+    pub taken: &'a crate::modules::sales::series::service::Taken,
+    pub place_of_supply: &'a str,
+    pub seller: &'a Seller,
+    pub buyer: &'a Buyer,
+    pub now: &'a str,
 }
 
-pub fn mark_issued(
-    c: &Connection,
-    id: &str,
-    number: &str,
-    fy: &str,
-    seq: i64,
-    now: &str,
-) -> AppResult<()> {
-    c.prepare_cached(
-        "UPDATE invoices SET status = 'issued', number = ?2, fy = ?3, seq = ?4, issued_at = ?5,
-           version = version + 1, updated_at = ?5
-         WHERE id = ?1 AND status = 'draft'",
-    )?
-    .execute(params![id, number, fy, seq, now])?;
+pub fn mark_issued(c: &Connection, r: &IssueRow<'_>) -> AppResult<()> {
+    let json = |v: serde_json::Result<String>| v.map_err(AppError::internal);
+    let seller = json(serde_json::to_string(r.seller))?;
+    let buyer = json(serde_json::to_string(r.buyer))?;
+    let n = c
+        .prepare_cached(
+            "UPDATE invoices SET status = 'issued', series_id = ?2, number = ?3, fy = ?4, seq = ?5,
+               place_of_supply = ?6, seller = ?7, buyer = ?8, issued_at = ?9,
+               version = version + 1, updated_at = ?9
+             WHERE id = ?1 AND status = 'draft'",
+        )?
+        .execute(params![
+            r.id,
+            r.taken.series_id,
+            r.taken.number,
+            r.taken.fy,
+            r.taken.seq,
+            r.place_of_supply,
+            seller,
+            buyer,
+            r.now
+        ])?;
+    if n != 1 {
+        return Err(AppError::Conflict("only a draft can be issued".into()));
+    }
     Ok(())
 }
 
@@ -303,18 +362,51 @@ pub fn mark_cancelled(c: &Connection, id: &str, reason: &str, now: &str) -> AppR
     Ok(())
 }
 
-/// Records money received: the new amount paid and the status that goes with it.
-pub fn set_paid(
-    c: &Connection,
-    id: &str,
-    amount_paid: i64,
-    status: InvoiceStatus,
-    now: &str,
-) -> AppResult<()> {
+/// What has settled an issued invoice so far; the status follows from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    pub amount_paid: i64,
+    pub credited: i64,
+    pub debited: i64,
+}
+
+impl Settlement {
+    pub fn of(inv: &Invoice) -> Settlement {
+        Settlement {
+            amount_paid: inv.amount_paid_paise,
+            credited: inv.credited_paise,
+            debited: inv.debited_paise,
+        }
+    }
+
+    /// Paid once nothing is due; partly paid once anything was paid or credited.
+    pub fn status(&self, grand_total: i64) -> InvoiceStatus {
+        let due = grand_total + self.debited - self.amount_paid - self.credited;
+        if due <= 0 {
+            InvoiceStatus::Paid
+        } else if self.amount_paid > 0 || self.credited > 0 {
+            InvoiceStatus::PartiallyPaid
+        } else {
+            InvoiceStatus::Issued
+        }
+    }
+}
+
+/// Records money received, credit or debit notes: the new figures and the status that
+/// goes with them.
+pub fn settle(c: &Connection, inv: &Invoice, s: Settlement, now: &str) -> AppResult<()> {
     c.prepare_cached(
-        "UPDATE invoices SET amount_paid_paise = ?2, status = ?3, version = version + 1, updated_at = ?4
-         WHERE id = ?1",
+        "UPDATE invoices SET amount_paid_paise = ?2, credited_paise = ?3, debited_paise = ?4, status = ?5,
+           version = version + 1, updated_at = ?6
+         WHERE id = ?1 AND status <> 'draft' AND status <> 'cancelled'",
     )?
-    .execute(params![id, amount_paid, status.as_str(), now])?;
+    .execute(params![
+        inv.id,
+        s.amount_paid,
+        s.credited,
+        s.debited,
+        s.status(inv.grand_total_paise).as_str(),
+        now
+    ])?;
     Ok(())
 }

@@ -7,16 +7,22 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::model::{CancelInvoice, CreateInvoice, Invoice, InvoiceStatus, PatchInvoice};
+use super::model::{
+    state_name, Buyer, CancelInvoice, CreateInvoice, Invoice, InvoiceStatus, PatchInvoice, Seller,
+};
 use super::parse::{self, Head};
 use super::pricing::{self, LineSpec};
 use super::repo;
 use crate::audit::{self, Actor};
 use crate::clock;
-use crate::domain::{financial_year, FieldError, Totals};
-use crate::error::{AppError, AppResult};
+use crate::domain::{FieldError, Totals};
+use crate::error::{AppError, AppResult, FieldProblem};
+use crate::modules::company::repo as company;
 use crate::modules::iam::service::check_version;
+use crate::modules::org::repo as branches;
 use crate::modules::sales::common::{in_scope, required_text, Problems, Scope};
+use crate::modules::sales::customers::repo as customers;
+use crate::modules::sales::series::{model::DocType, service as series};
 use crate::tenancy::TenantHandle;
 
 /// An invoice the user may see, or 404 (unknown, another tenant's, or another branch's).
@@ -54,7 +60,14 @@ fn write_draft(
     now: &str,
 ) -> AppResult<(pricing::Parties, Totals)> {
     let mut p = Problems::new();
-    let parties = pricing::parties(tx, scope, &head.branch_id, &head.customer_id, &mut p)?;
+    let parties = pricing::parties(
+        tx,
+        scope,
+        &head.branch_id,
+        &head.customer_id,
+        head.lut,
+        &mut p,
+    )?;
     let specs = match specs {
         Ok(drafts) => pricing::resolve(tx, &drafts, &mut p)?,
         Err(stored) => Some(stored),
@@ -62,7 +75,7 @@ fn write_draft(
     let (Some(parties), Some(specs)) = (parties, specs) else {
         return Err(p.into_error());
     };
-    let (lines, totals) = pricing::price(specs, parties.intra_state)?;
+    let (lines, totals) = pricing::price(specs, parties.heads)?;
     let (invoice_date, due_date) = (head.invoice_date_text(), head.due_date_text());
     let row = repo::DraftRow {
         id,
@@ -71,7 +84,10 @@ fn write_draft(
         invoice_date: &invoice_date,
         due_date: &due_date,
         notes: &head.notes,
-        intra_state: parties.intra_state,
+        intra_state: parties.intra_state(),
+        supply_type: parties.supply_type,
+        lut: head.lut,
+        reverse_charge: head.reverse_charge,
         totals: &totals,
         now,
     };
@@ -176,9 +192,83 @@ pub fn delete(
     })
 }
 
+/// The seller as an issued document prints it, or 409 `seller_incomplete` naming each
+/// gap: a GST invoice needs a registered branch (a GSTIN of its own state and an
+/// address) and the company's legal name (CGST Rule 46(a)).
+pub fn seller_of(c: &rusqlite::Connection, branch_id: &str) -> AppResult<Seller> {
+    let branch = branches::get(c, branch_id)?.ok_or(AppError::NotFound)?;
+    let co = company::get(c)?;
+    let mut gaps = Vec::new();
+    match branch.gstin.as_deref() {
+        None => gaps.push(FieldProblem::new(
+            "branch.gstin",
+            "required",
+            format!("branch {} has no GSTIN", branch.code),
+        )),
+        Some(g) if g.get(..2) != Some(branch.state_code.as_str()) => gaps.push(FieldProblem::new(
+            "branch.gstin",
+            "state_mismatch",
+            format!(
+                "branch {}'s GSTIN is not of its state {}",
+                branch.code, branch.state_code
+            ),
+        )),
+        Some(_) => {}
+    }
+    if branch.address.trim().is_empty() {
+        gaps.push(FieldProblem::new(
+            "branch.address",
+            "required",
+            format!("branch {} has no address", branch.code),
+        ));
+    }
+    if co.legal_name.trim().is_empty() {
+        gaps.push(FieldProblem::new(
+            "company.legal_name",
+            "required",
+            "the company profile has no legal name",
+        ));
+    }
+    if !gaps.is_empty() {
+        let what: Vec<&str> = gaps.iter().map(|g| g.field.as_str()).collect();
+        return Err(AppError::state_rule(
+            "seller_incomplete",
+            "Seller details incomplete",
+            format!(
+                "a tax document needs a registered seller; missing: {}",
+                what.join(", ")
+            ),
+        )
+        .with_errors(gaps));
+    }
+    Ok(Seller {
+        legal_name: co.legal_name,
+        trade_name: co.trade_name,
+        gstin: branch.gstin,
+        address: branch.address,
+        state_name: state_name(&branch.state_code),
+        state_code: branch.state_code,
+        pan: co.pan,
+    })
+}
+
+/// The buyer as printed, from the customer as it is now.
+fn buyer_of(c: &rusqlite::Connection, customer_id: &str) -> AppResult<Buyer> {
+    let cust = customers::get(c, customer_id)?.ok_or(AppError::NotFound)?;
+    Ok(Buyer {
+        name: cust.name,
+        gstin: cust.gstin,
+        billing_address: cust.billing_address,
+        state_name: state_name(&cust.state_code),
+        state_code: cust.state_code,
+        registration: cust.registration,
+    })
+}
+
 /// Issues a draft: re-prices it against the branch's and customer's current states,
-/// takes the next number of its branch and financial year, and marks it issued — all
-/// in one write transaction, so numbers are gapless and unique under concurrency.
+/// copies seller, buyer and place of supply into it, takes the next number of its
+/// branch's invoice series and marks it issued — all in one write transaction, so numbers
+/// are gapless and unique under concurrency, and what it prints is frozen from now on.
 pub fn issue(
     tenant: &Arc<TenantHandle>,
     scope: &Scope,
@@ -194,10 +284,20 @@ pub fn issue(
         let head = parse::head_of(&inv)?;
         let specs = Err(pricing::specs_of(&inv)?);
         let (parties, _) = write_draft(tx, &None, id, &head, specs, false, &now)?;
-        let fy = financial_year(head.invoice_date);
-        let seq = repo::next_seq(tx, &head.branch_id, &fy)?;
-        let number = format!("{}/{fy}/{seq:06}", parties.branch_code);
-        repo::mark_issued(tx, id, &number, &fy, seq, &now)?;
+        let seller = seller_of(tx, &head.branch_id)?;
+        let buyer = buyer_of(tx, &head.customer_id)?;
+        let taken = series::take(tx, &head.branch_id, DocType::Invoice, head.invoice_date, id)?;
+        repo::mark_issued(
+            tx,
+            &repo::IssueRow {
+                id,
+                taken: &taken,
+                place_of_supply: &parties.place_of_supply,
+                seller: &seller,
+                buyer: &buyer,
+                now: &now,
+            },
+        )?;
         let issued = repo::get(tx, id)?.ok_or(AppError::NotFound)?;
         audit::append(
             tx,
@@ -205,7 +305,9 @@ pub fn issue(
             "invoice.issued",
             "invoice",
             Some(id),
-            json!({"number": number, "grand_total_paise": issued.grand_total_paise}),
+            json!({"number": taken.number, "grand_total_paise": issued.grand_total_paise,
+                   "supply_type": issued.supply_type.as_str(), "lut": issued.lut,
+                   "place_of_supply": parties.place_of_supply, "seller": seller, "buyer": buyer}),
         )?;
         Ok(issued)
     })
@@ -227,7 +329,10 @@ pub fn cancel(
         let inv = visible(tx, scope, id)?;
         check_version(if_match, inv.version)?;
         match inv.status {
-            InvoiceStatus::Issued if inv.amount_paid_paise == 0 => {}
+            InvoiceStatus::Issued
+                if inv.amount_paid_paise == 0
+                    && inv.credited_paise == 0
+                    && inv.debited_paise == 0 => {}
             InvoiceStatus::Draft => {
                 return Err(AppError::Conflict(
                     "a draft cannot be cancelled; delete it instead".into(),

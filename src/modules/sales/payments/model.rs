@@ -11,6 +11,8 @@ pub enum PaymentMethod {
     BankTransfer,
     Card,
     Cheque,
+    /// From the customer's credit balance (credit notes beyond an invoice's balance).
+    Credit,
 }
 
 impl PaymentMethod {
@@ -21,6 +23,7 @@ impl PaymentMethod {
             PaymentMethod::BankTransfer => "bank_transfer",
             PaymentMethod::Card => "card",
             PaymentMethod::Cheque => "cheque",
+            PaymentMethod::Credit => "credit",
         }
     }
 
@@ -31,6 +34,7 @@ impl PaymentMethod {
             PaymentMethod::BankTransfer,
             PaymentMethod::Card,
             PaymentMethod::Cheque,
+            PaymentMethod::Credit,
         ]
         .into_iter()
         .find(|m| m.as_str() == s)
@@ -41,6 +45,8 @@ impl PaymentMethod {
 pub struct Payment {
     pub id: String,
     pub invoice_id: String,
+    pub customer_id: String,
+    /// Negative for a refund of the customer's credit balance.
     pub amount_paise: i64,
     pub method: PaymentMethod,
     pub reference: String,
@@ -56,7 +62,9 @@ pub struct Payment {
 #[serde(deny_unknown_fields)]
 pub struct CreatePayment {
     pub invoice_id: String,
-    /// Greater than 0 and at most the invoice's balance due.
+    /// Greater than 0 and at most the invoice's balance due; with `"method": "credit"` at
+    /// most the customer's credit balance too. Negative: a refund of the customer's credit
+    /// balance (any method but `credit`), naming any invoice of that customer.
     pub amount_paise: i64,
     pub method: PaymentMethod,
     /// UTR, cheque number, etc.

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::model::{Payment, PaymentFilter, PaymentMethod};
 use crate::error::AppResult;
 
-const COLUMNS: &str = "p.id, p.invoice_id, p.amount_paise, p.method, p.reference, p.received_on, p.created_by, p.created_at";
+const COLUMNS: &str = "p.id, p.invoice_id, p.amount_paise, p.method, p.reference, p.received_on, p.created_by, p.created_at, p.customer_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let method: String = r.get(3)?;
@@ -24,15 +24,16 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         received_on: r.get(5)?,
         created_by: r.get(6)?,
         created_at: r.get(7)?,
+        customer_id: r.get(8)?,
     })
 }
 
 pub fn insert(c: &Connection, p: &Payment) -> AppResult<()> {
     c.prepare_cached(
-        "INSERT INTO payments (id, invoice_id, amount_paise, method, reference, received_on, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO payments (id, invoice_id, customer_id, amount_paise, method, reference, received_on, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![p.id, p.invoice_id, p.amount_paise, p.method.as_str(), p.reference, p.received_on, p.created_by, p.created_at])?;
+    .execute(params![p.id, p.invoice_id, p.customer_id, p.amount_paise, p.method.as_str(), p.reference, p.received_on, p.created_by, p.created_at])?;
     Ok(())
 }
 
@@ -42,7 +43,7 @@ pub fn get(c: &Connection, id: &str) -> AppResult<Option<(Payment, String)>> {
         .prepare_cached(&format!(
             "SELECT {COLUMNS}, i.branch_id FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1"
         ))?
-        .query_row([id], |r| Ok((from_row(r)?, r.get(8)?)))
+        .query_row([id], |r| Ok((from_row(r)?, r.get(9)?)))
         .optional()?)
 }
 

@@ -15,7 +15,19 @@ use crate::clock;
 use crate::domain::{format_iso_date, parse_iso_date, FieldError, Paise};
 use crate::error::{AppError, AppResult};
 use crate::modules::sales::common::{in_scope, optional_text, Problems, Scope};
+use crate::modules::sales::customers::repo as customers;
+use crate::modules::sales::invoices::repo::Settlement;
 use crate::modules::sales::invoices::{model::InvoiceStatus, repo as invoices};
+
+/// An overpayment of the credit balance says so: it is the credit that is short.
+fn credit_problem(credit: i64) -> AppError {
+    AppError::value_rule(
+        "overpayment",
+        "Overpayment",
+        "amount_paise",
+        format!("The amount exceeds the customer's credit balance of {credit} paise."),
+    )
+}
 use crate::tenancy::TenantHandle;
 
 const ROUTE: &str = "POST /api/v1/payments";
@@ -40,12 +52,14 @@ pub fn check(req: &CreatePayment) -> AppResult<Checked> {
     );
     let amount = p.check(
         "amount_paise",
-        Paise::parse(req.amount_paise).and_then(|a| {
-            if a.value() > 0 {
-                Ok(a.value())
-            } else {
-                Err(FieldError::out_of_range("must be greater than 0"))
-            }
+        Paise::parse(req.amount_paise).and_then(|a| match a.value() {
+            0 => Err(FieldError::out_of_range(
+                "must not be 0 (negative: a refund of customer credit)",
+            )),
+            v if v < 0 && req.method == PaymentMethod::Credit => Err(FieldError::out_of_range(
+                "a refund is paid out in cash, UPI, bank transfer, card or cheque, not as credit",
+            )),
+            v => Ok(v),
         }),
     );
     let reference = p.check(
@@ -71,7 +85,8 @@ pub fn check(req: &CreatePayment) -> AppResult<Checked> {
 }
 
 /// Records one payment in the caller's transaction: the invoice must be issued or
-/// partially paid and the amount must fit the balance due.
+/// partially paid and the amount must fit the balance due (and, from credit, the
+/// customer's credit balance). A negative amount refunds the customer's credit balance.
 pub fn apply(
     c: &Connection,
     scope: &Scope,
@@ -95,22 +110,33 @@ pub fn apply(
         }
         _ => {}
     }
-    let balance = inv.grand_total_paise - inv.amount_paid_paise;
-    if p.amount_paise > balance {
-        return Err(AppError::Overpayment {
-            balance_due_paise: balance,
-        });
-    }
-    let paid = inv.amount_paid_paise + p.amount_paise;
-    let status = if paid == inv.grand_total_paise {
-        InvoiceStatus::Paid
-    } else {
-        InvoiceStatus::PartiallyPaid
-    };
     let now = clock::now_rfc3339();
+    let credit = customers::get(c, &inv.customer_id)?
+        .map(|x| x.credit_balance_paise)
+        .unwrap_or(0);
+    if p.amount_paise < 0 || p.method == PaymentMethod::Credit {
+        // Money leaves the credit balance: paid out (a refund) or used on this invoice.
+        if p.amount_paise.abs() > credit {
+            return Err(credit_problem(credit));
+        }
+        customers::add_credit(c, &inv.customer_id, -p.amount_paise.abs(), &now)?;
+    }
+    let mut settled = Settlement::of(&inv);
+    if p.amount_paise > 0 {
+        let balance = inv.balance_due_paise;
+        if p.amount_paise > balance {
+            return Err(AppError::Overpayment {
+                balance_due_paise: balance,
+            });
+        }
+        settled.amount_paid += p.amount_paise;
+        invoices::settle(c, &inv, settled, &now)?;
+    }
+    let (paid, status) = (settled.amount_paid, settled.status(inv.grand_total_paise));
     let payment = Payment {
         id: crate::ids::new_id(),
         invoice_id: inv.id.clone(),
+        customer_id: inv.customer_id.clone(),
         amount_paise: p.amount_paise,
         method: p.method,
         reference: p.reference.clone(),
@@ -119,7 +145,6 @@ pub fn apply(
         created_at: now.clone(),
     };
     repo::insert(c, &payment)?;
-    invoices::set_paid(c, &inv.id, paid, status, &now)?;
     audit::append(
         c,
         actor,
