@@ -378,7 +378,8 @@ const rules = {
   pan(v) {
     const s = String(v || '').trim().toUpperCase();
     if (!s) return err('required', 'PAN is required');
-    if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(s)) return err('invalid_format', 'PAN must be five letters, four digits and one letter (e.g. ABCDE1234F)');
+    if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(s)) return err('invalid_format', 'PAN must be five letters, four digits and one letter (e.g. ABCPE1234F)');
+    if (!"PCHFATBLJG".includes(s[3])) return err('invalid_value', 'the 4th character of a PAN is the holder type: one of P C H F A T B L J G');
     return null;
   },
   aadhaar(v) {
@@ -2135,7 +2136,7 @@ async function renderEmployeeForm(main, { id }) {
     designation: field({ name: 'designation', label: 'Designation', value: emp?.designation }),
     date_of_joining: field({ name: 'date_of_joining', label: 'Date of joining', type: 'date', value: emp?.date_of_joining }),
     monthly_salary_paise: field({ name: 'monthly_salary_paise', label: 'Monthly salary (₹)', value: emp ? paiseToInput(emp.monthly_salary_paise) : '', attrs: { inputmode: 'decimal' }, validate: (v) => (parseRupees(v) === undefined ? { message: 'enter an amount in rupees, e.g. 45000' } : null) }),
-    pan: field({ name: 'pan', label: 'PAN', transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCDE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
+    pan: field({ name: 'pan', label: 'PAN', transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCPE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
     aadhaar: field({ name: 'aadhaar', label: 'Aadhaar', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.aadhaar || '12 digits', maxlength: 14 }, hint: keep || '12 digits; the last is a check digit.', validate: rules.aadhaar }),
     account: field({ name: 'bank_account.account_number', label: 'Bank account number', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.bank_account?.account_number || '9–18 digits' }, hint: editing ? 'Leave blank to keep the current number.' : '9 to 18 digits.', validate: rules.accountNumber }),
     ifsc: field({ name: 'bank_account.ifsc', label: 'IFSC', transform: 'upper', value: emp?.bank_account?.ifsc, attrs: { maxlength: 11 }, validate: rules.ifsc }),
