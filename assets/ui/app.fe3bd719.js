@@ -1724,12 +1724,18 @@ async function renderCompany(main) {
     const v = (k) => f[k].input.value.trim();
     const account = v('account');
     const hasBank = account || v('ifsc') || v('bank_name');
+    // The API takes the bank as a whole: number, IFSC and bank name together.
+    if (hasBank) {
+      const missing = [['account', 'bank.account_number', 'the account number'], ['ifsc', 'bank.ifsc', 'the IFSC'], ['bank_name', 'bank.bank_name', 'the bank name']]
+        .filter(([k]) => !v(k)).map(([, field, what]) => ({ field, message: `${what} is needed with the other bank details` }));
+      if (missing.length) { applyProblem(form, { errors: missing }); return; }
+    }
     const body = {
       legal_name: v('legal_name'),
       trade_name: v('trade_name'),
       pan: v('pan').toUpperCase() || null,
       registered_address: v('registered_address'),
-      bank: hasBank ? { account_number: account || null, ifsc: v('ifsc').toUpperCase() || null, bank_name: v('bank_name') || null } : null,
+      bank: hasBank ? { account_number: account, ifsc: v('ifsc').toUpperCase(), bank_name: v('bank_name') } : null,
       upi_id: v('upi_id') || null,
       invoice_terms: v('invoice_terms'),
       e_invoicing: f.e_invoicing.input.checked,
