@@ -51,10 +51,16 @@ export function renderBranches(main) {
 
 const DOC_TYPES = { invoice: 'Tax invoices', credit_note: 'Credit notes', debit_note: 'Debit notes' };
 
-// The next number of a series in the current financial year. next_seq is keyed by FY;
-// the key may be written "26-27" or "2026-27", so both are tried.
+// The next number of a series in the current financial year. The API gives it as
+// `next_number` ("HQ/26-27/00001"; docs/tax-documents.md describes `next_seq: {FY: n}`,
+// which is also understood); with another prefix (the edit preview) the sequence is kept.
 export function nextNumberPreview(series, today = todayIso()) {
   const fy = fyShort(today);
+  if (typeof series.next_number === 'string') {
+    const m = /^[^/]+\/([^/]+)\/(\d+)$/.exec(series.next_number);
+    if (m) return seriesNumber(series.prefix, m[1], Number(m[2]));
+    return series.next_number;
+  }
   const start = Number(today.slice(5, 7)) >= 4 ? Number(today.slice(0, 4)) : Number(today.slice(0, 4)) - 1;
   const long = `${start}-${fy.slice(3)}`;
   const next = series.next_seq || {};
