@@ -253,7 +253,7 @@ test('create an employee and see the masked PAN; inline Aadhaar check', async (t
   await page.getByLabel('Designation').fill('Senior Accountant');
   await page.getByLabel('Date of joining').fill('2024-06-03');
   await page.getByLabel('Monthly salary (₹)').fill('65000');
-  await page.getByLabel('PAN', { exact: true }).fill('abcde1234f');
+  await page.getByLabel('PAN', { exact: true }).fill('abcpe1234f');
   await page.getByLabel('Aadhaar', { exact: true }).fill('234123412347');
   await page.getByLabel('IFSC').click();
   await page.getByText('Aadhaar number has an incorrect check digit').waitFor();
@@ -425,7 +425,7 @@ test('a missing permission hides the action and the API still refuses it', async
   const staff = state.staff;
   await staff.goto(`${BASE}/#/invoices/${draft.body.id}`);
   await heading(staff, 'Draft invoice');
-  assert.equal(await staff.getByRole('link', { name: 'Edit' }).count(), 1, 'staff may edit drafts');
+  assert.equal(await staff.getByRole('link', { name: 'Edit', exact: true }).count(), 1, 'staff may edit drafts');
   assert.equal(await staff.getByRole('button', { name: 'Issue' }).count(), 0, 'no Issue button without sales.invoices:issue');
   const nav = staff.getByRole('navigation', { name: 'Main menu' });
   assert.equal(await nav.getByRole('link', { name: 'Users' }).count(), 0);
@@ -446,7 +446,7 @@ test('draft: edit the lines, issue, then cancel with a reason', async (t) => {
   await shot(page, 'invoices');
   await page.goto(`${BASE}/#/invoices/${state.draftId}`);
   await heading(page, 'Draft invoice');
-  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
   await heading(page, 'Edit draft invoice');
   await page.getByLabel('Line 1 quantity').fill('2');
   // 2 × ₹1,250.50 = ₹2,501.00; CGST = SGST = ₹225.09; ₹2,951.18 → ₹2,951.00.
