@@ -6,7 +6,7 @@ import { h, put, clear, fmtPaise, fmtDate, fmtRate, todayIso, titleCase } from '
 import { api, session, getAll } from './api.js';
 import {
   pageHeader, pagedTable, announce, field, formErrorBox, clearErrors, validateForm, applyProblem,
-  busy, problemBox, loading, badge, dl, confirmDialog, table,
+  busy, problemBox, loading, badge, dl, confirmDialog, table, errorText,
 } from './components.js';
 import {
   parseQuantityMilli, quantityJson, parseRupees, taxOn, proportionalTaxable, sumRounded,
@@ -243,6 +243,9 @@ function noteForm(kind) {
         go(`#/${k.seg}/${saved.id}`);
       } catch (e) {
         applyProblem(form, e);
+        // A rule (exceeds_invoice, time_barred, …) is named at the top as well as on its field.
+        const box = form.querySelector('.form-error');
+        if (box && box.hidden) { box.hidden = false; put(box, h('p', errorText(e))); }
         for (const fe of (e.errors || [])) {
           const m = /^lines\[(\d+)\]/.exec(fe.field || '');
           if (!m) continue;

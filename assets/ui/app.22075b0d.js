@@ -3349,6 +3349,9 @@ function noteForm(kind) {
         go(`#/${k.seg}/${saved.id}`);
       } catch (e) {
         applyProblem(form, e);
+        // A rule (exceeds_invoice, time_barred, …) is named at the top as well as on its field.
+        const box = form.querySelector('.form-error');
+        if (box && box.hidden) { box.hidden = false; put(box, h('p', errorText(e))); }
         for (const fe of (e.errors || [])) {
           const m = /^lines\[(\d+)\]/.exec(fe.field || '');
           if (!m) continue;
