@@ -339,7 +339,9 @@ test('credit note from the invoice: draft, issue (Cancel has focus), the balance
   await page.getByLabel('Reason').selectOption('post_sale_discount');
   await page.getByLabel('Line 1 taxable amount').fill('10000');
   await page.getByRole('button', { name: 'Save draft credit note' }).click();
-  await page.locator('.form-error:not([hidden]), .field-error:not([hidden])').filter({ hasText: /exceed/i }).first().waitFor();
+  await page.locator('.form-error:not([hidden])').filter({ hasText: /exceed/i }).waitFor();
+  await page.locator('.field-error:not([hidden])').filter({ hasText: /invoice line 1/ }).waitFor();
+  assert.equal(await page.getByLabel('Line 1 taxable amount').getAttribute('aria-invalid'), 'true');
   await shot(page, 'credit-note-exceeds');
   await page.goto(`${BASE}/#/credit-notes`);
   await heading(page, 'Credit notes');
