@@ -53,10 +53,10 @@ fn seed_people(core: &Core) -> Result<(), Failure> {
 /// Branches, customers, items, invoices and payments, once (skipped when customers exist).
 fn seed_sales(core: &Core) -> Result<(), Failure> {
     let tenant = core.tenants.open_blocking(DEMO_SLUG)?;
-    if let Some(s) = sales::seed(&tenant, &demo_owner_id(core)?)? {
+    if let Some(s) = sales::seed(&tenant, &core.keys, &demo_owner_id(core)?)? {
         println!(
-            "Demo sales data: {} customers, {} items, {} invoices, {} payments",
-            s.customers, s.items, s.invoices, s.payments
+            "Demo sales data: company profile, {} customers, {} items, {} invoices, {} credit and debit notes, {} payments",
+            s.customers, s.items, s.invoices, s.notes, s.payments
         );
     }
     Ok(())

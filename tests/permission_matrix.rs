@@ -139,7 +139,12 @@ impl World {
         let mut n = self.next();
         let mut digits = String::new();
         while n > 0 {
-            digits.insert(0, char::from_digit(n % 36, 36).unwrap_or('0').to_ascii_uppercase());
+            digits.insert(
+                0,
+                char::from_digit(n % 36, 36)
+                    .unwrap_or('0')
+                    .to_ascii_uppercase(),
+            );
             n /= 36;
         }
         format!("Q{digits}")
@@ -592,21 +597,39 @@ fn cases() -> Vec<Case> {
             },
         ),
         // The company profile.
-        case(M::GET, "/api/v1/company", &["org.company:read"], 200, |_| {
-            none("/api/v1/company")
-        }),
-        case(M::PUT, "/api/v1/company", &["org.company:write"], 200, |w| {
-            body(
-                "/api/v1/company",
-                json!({"legal_name": format!("Acme Traders Private Limited {}", w.next())}),
-            )
-        }),
-        case(M::GET, "/api/v1/company/logo", &["org.company:read"], 200, |_| {
-            none("/api/v1/company/logo")
-        }),
-        case(M::PUT, "/api/v1/company/logo", &["org.company:write"], 200, |_| {
-            req("/api/v1/company/logo", Body::Png)
-        }),
+        case(
+            M::GET,
+            "/api/v1/company",
+            &["org.company:read"],
+            200,
+            |_| none("/api/v1/company"),
+        ),
+        case(
+            M::PUT,
+            "/api/v1/company",
+            &["org.company:write"],
+            200,
+            |w| {
+                body(
+                    "/api/v1/company",
+                    json!({"legal_name": format!("Acme Traders Private Limited {}", w.next())}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/company/logo",
+            &["org.company:read"],
+            200,
+            |_| none("/api/v1/company/logo"),
+        ),
+        case(
+            M::PUT,
+            "/api/v1/company/logo",
+            &["org.company:write"],
+            200,
+            |_| req("/api/v1/company/logo", Body::Png),
+        ),
         // Numbering series. Every branch has its three already: an invalid prefix shows
         // the call got past the permission check.
         case(
@@ -640,16 +663,26 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
-        case(M::GET, "/api/v1/credit-notes", &["sales.credit_notes:read"], 200, |_| {
-            none("/api/v1/credit-notes")
-        }),
-        case(M::POST, "/api/v1/credit-notes", &["sales.credit_notes:write"], 201, |w| {
-            body(
-                "/api/v1/credit-notes",
-                json!({"invoice_id": w.issued, "note_date": "2026-06-20", "reason": "others",
+        case(
+            M::GET,
+            "/api/v1/credit-notes",
+            &["sales.credit_notes:read"],
+            200,
+            |_| none("/api/v1/credit-notes"),
+        ),
+        case(
+            M::POST,
+            "/api/v1/credit-notes",
+            &["sales.credit_notes:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/credit-notes",
+                    json!({"invoice_id": w.issued, "note_date": "2026-06-20", "reason": "others",
                     "lines": [{"invoice_line": 1, "taxable_paise": 100}]}),
-            )
-        }),
+                )
+            },
+        ),
         case(
             M::GET,
             "/api/v1/credit-notes/{id}",
@@ -669,18 +702,33 @@ fn cases() -> Vec<Case> {
             "/api/v1/credit-notes/{id}/issue",
             &["sales.credit_notes:issue"],
             200,
-            |w| none(format!("/api/v1/credit-notes/{}/issue", w.new_note("credit"))),
+            |w| {
+                none(format!(
+                    "/api/v1/credit-notes/{}/issue",
+                    w.new_note("credit")
+                ))
+            },
         ),
-        case(M::GET, "/api/v1/debit-notes", &["sales.debit_notes:read"], 200, |_| {
-            none("/api/v1/debit-notes")
-        }),
-        case(M::POST, "/api/v1/debit-notes", &["sales.debit_notes:write"], 201, |w| {
-            body(
-                "/api/v1/debit-notes",
-                json!({"invoice_id": w.issued, "note_date": "2026-06-20", "reason": "others",
+        case(
+            M::GET,
+            "/api/v1/debit-notes",
+            &["sales.debit_notes:read"],
+            200,
+            |_| none("/api/v1/debit-notes"),
+        ),
+        case(
+            M::POST,
+            "/api/v1/debit-notes",
+            &["sales.debit_notes:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/debit-notes",
+                    json!({"invoice_id": w.issued, "note_date": "2026-06-20", "reason": "others",
                     "lines": [{"invoice_line": 1, "taxable_paise": 100}]}),
-            )
-        }),
+                )
+            },
+        ),
         case(
             M::GET,
             "/api/v1/debit-notes/{id}",
@@ -926,7 +974,12 @@ fn world() -> World {
         .expect("series id")
         .to_string();
     json_of(
-        send(&w.app, &w.owner, &Method::PUT, &req("/api/v1/company/logo", Body::Png)),
+        send(
+            &w.app,
+            &w.owner,
+            &Method::PUT,
+            &req("/api/v1/company/logo", Body::Png),
+        ),
         200,
     );
     w.employee = w.created(

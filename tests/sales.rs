@@ -1,5 +1,6 @@
 //! Sales and money over real HTTP: customers, items, invoices (GST figures worked out
-//! independently), numbering and payments under concurrency, idempotency across a
+//! independently), tax documents (frozen at issue, Rule 46 numbers, supply types, credit
+//! and debit notes), numbering and payments under concurrency, idempotency across a
 //! restart, access control, tenant isolation, validation and receivables.
 
 mod common;
@@ -10,6 +11,8 @@ mod access;
 mod demo;
 #[path = "sales/lifecycle.rs"]
 mod lifecycle;
+#[path = "sales/notes.rs"]
+mod notes;
 #[path = "sales/numbering.rs"]
 mod numbering;
 #[path = "sales/payments.rs"]
@@ -18,6 +21,8 @@ mod payments;
 mod receivables;
 #[path = "sales/support.rs"]
 mod support;
+#[path = "sales/tax_documents.rs"]
+mod tax_documents;
 #[path = "sales/validation.rs"]
 mod validation;
 #[path = "sales/worked.rs"]

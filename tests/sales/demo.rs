@@ -12,15 +12,20 @@ fn demo_sales_data_is_complete_and_consistent() {
     let handle = app.tenants.open_blocking("demo-like").expect("tenant");
     let me = json_of(app.get(&token, "/api/v1/auth/me"), 200);
     let owner = me["id"].as_str().expect("id").to_string();
-    let seeded = bisman::modules::sales::demo::seed(&handle, &owner)
+    let seeded = bisman::modules::sales::demo::seed(&handle, &app.keys, &owner)
         .expect("seed")
         .expect("first run seeds");
     assert_eq!(
-        (seeded.customers, seeded.items, seeded.invoices),
-        (50, 100, 200)
+        (
+            seeded.customers,
+            seeded.items,
+            seeded.invoices,
+            seeded.notes
+        ),
+        (52, 100, 204, 4)
     );
     assert!(
-        bisman::modules::sales::demo::seed(&handle, &owner)
+        bisman::modules::sales::demo::seed(&handle, &app.keys, &owner)
             .expect("again")
             .is_none(),
         "only once"
@@ -37,6 +42,30 @@ fn demo_sales_data_is_complete_and_consistent() {
     assert_eq!(count("SELECT COUNT(DISTINCT gst_rate_bp) FROM items"), 8);
     assert!(count("SELECT COUNT(*) FROM customers WHERE gstin IS NOT NULL") > 0);
     assert_eq!(count("SELECT COUNT(DISTINCT status) FROM invoices"), 5);
+    // Registered branches in two states, an SEZ unit and an exporter, notes of both kinds,
+    // a zero-rated supply, customer credit left after a refund.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM branches WHERE gstin IS NULL OR address = ''"),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT registration) FROM customers"),
+        4
+    );
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT kind) FROM notes WHERE status = 'issued'"),
+        2
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM invoices WHERE lut = 1 AND status <> 'draft'"),
+        2
+    );
+    assert!(count("SELECT COUNT(*) FROM payments WHERE amount_paise < 0") == 1);
+    assert!(count("SELECT SUM(credit_balance_paise) FROM customers") > 0);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM company WHERE legal_name <> '' AND logo IS NOT NULL AND bank_account_enc IS NOT NULL"),
+        1
+    );
     assert_eq!(
         count("SELECT COUNT(*) FROM payments"),
         i64::try_from(seeded.payments).expect("n")
@@ -49,10 +78,19 @@ fn demo_sales_data_is_complete_and_consistent() {
         ),
         0
     );
+    // Paid amounts are the sums of the payments (refunds of credit are not payments of
+    // the invoice); credited amounts are what issued credit notes applied.
     assert_eq!(
         count(
             "SELECT COUNT(*) FROM invoices i WHERE amount_paid_paise
-               != (SELECT COALESCE(SUM(amount_paise), 0) FROM payments p WHERE p.invoice_id = i.id)"
+               != (SELECT COALESCE(SUM(amount_paise), 0) FROM payments p WHERE p.invoice_id = i.id AND amount_paise > 0)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM invoices i WHERE credited_paise
+               != (SELECT COALESCE(SUM(applied_paise), 0) FROM notes n WHERE n.invoice_id = i.id AND status = 'issued')"
         ),
         0
     );

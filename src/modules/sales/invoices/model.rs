@@ -76,6 +76,15 @@ pub struct Seller {
     pub state_name: String,
     #[serde(default)]
     pub pan: Option<String>,
+    /// Payment details printed on the document, as they were at issue. The account
+    /// number is kept masked here (it is encrypted in the company profile); the PDF prints
+    /// it in full only while the profile still holds that same account.
+    #[serde(default)]
+    pub bank: Option<crate::modules::company::model::CompanyBank>,
+    #[serde(default)]
+    pub upi_id: Option<String>,
+    #[serde(default)]
+    pub terms: String,
 }
 
 /// The recipient as printed: copied from the customer at issue.

@@ -32,6 +32,11 @@ pub fn visible(c: &Connection, scope: &Scope, id: &str) -> AppResult<Invoice> {
         .ok_or(AppError::NotFound)
 }
 
+/// An invoice by id, outside any request (demo data, tools).
+pub fn visible_blocking(tenant: &Arc<TenantHandle>, id: &str) -> AppResult<Invoice> {
+    tenant.db.read_blocking(|c| visible(c, &None, id))
+}
+
 fn require_draft(inv: &Invoice, what: &str) -> AppResult<()> {
     if inv.status == InvoiceStatus::Draft {
         Ok(())
@@ -241,6 +246,7 @@ pub fn seller_of(c: &rusqlite::Connection, branch_id: &str) -> AppResult<Seller>
         )
         .with_errors(gaps));
     }
+    let bank = co.view().bank;
     Ok(Seller {
         legal_name: co.legal_name,
         trade_name: co.trade_name,
@@ -249,6 +255,9 @@ pub fn seller_of(c: &rusqlite::Connection, branch_id: &str) -> AppResult<Seller>
         state_name: state_name(&branch.state_code),
         state_code: branch.state_code,
         pan: co.pan,
+        bank,
+        upi_id: co.upi_id,
+        terms: co.invoice_terms,
     })
 }
 

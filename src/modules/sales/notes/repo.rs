@@ -9,7 +9,8 @@ use crate::domain::{Quantity, Totals};
 use crate::error::{AppError, AppResult};
 use crate::modules::sales::invoices::model::{state_name, Buyer, PlaceOfSupply, Seller};
 
-const COLUMNS: &str = "n.id, n.kind, n.invoice_id, i.number, i.invoice_date, n.branch_id, n.customer_id,
+const COLUMNS: &str =
+    "n.id, n.kind, n.invoice_id, i.number, i.invoice_date, n.branch_id, n.customer_id,
     n.number, n.fy, n.status, n.note_date, n.reason, n.taxable_total_paise, n.cgst_total_paise,
     n.sgst_total_paise, n.igst_total_paise, n.round_off_paise, n.grand_total_paise, n.applied_paise,
     n.to_credit_paise, n.place_of_supply, n.seller, n.buyer, n.issued_at, n.created_by, n.version,
@@ -47,7 +48,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         customer_id: r.get(6)?,
         number: r.get(7)?,
         financial_year: r.get(8)?,
-        status: NoteStatus::parse(&r.get::<_, String>(9)?).ok_or_else(|| bad(9, "unknown status"))?,
+        status: NoteStatus::parse(&r.get::<_, String>(9)?)
+            .ok_or_else(|| bad(9, "unknown status"))?,
         note_date: r.get(10)?,
         reason: NoteReason::parse(&r.get::<_, String>(11)?)
             .ok_or_else(|| bad(11, "unknown reason"))?,
@@ -60,7 +62,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         grand_total_paise: r.get(17)?,
         applied_paise: r.get(18)?,
         to_credit_paise: r.get(19)?,
-        place_of_supply: r.get::<_, Option<String>>(20)?.map(|c| PlaceOfSupply::of(&c)),
+        place_of_supply: r
+            .get::<_, Option<String>>(20)?
+            .map(|c| PlaceOfSupply::of(&c)),
         seller,
         buyer,
         issued_at: r.get(23)?,
@@ -102,8 +106,8 @@ fn attach_lines(c: &Connection, notes: &mut [Note]) -> AppResult<()> {
     if notes.is_empty() {
         return Ok(());
     }
-    let ids = serde_json::Value::from(notes.iter().map(|n| n.id.clone()).collect::<Vec<_>>())
-        .to_string();
+    let ids =
+        serde_json::Value::from(notes.iter().map(|n| n.id.clone()).collect::<Vec<_>>()).to_string();
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {LINE_COLUMNS} FROM note_lines
          WHERE note_id IN (SELECT value FROM json_each(?1)) ORDER BY note_id, line_no"
@@ -140,7 +144,8 @@ pub fn list(c: &Connection, f: &NoteFilter) -> AppResult<Vec<Note>> {
         v.as_ref().map(|v| v as &dyn ToSql)
     }
     let kind = f.kind.map(NoteKind::as_str);
-    let mut sql = format!("SELECT {COLUMNS} FROM notes n JOIN invoices i ON i.id = n.invoice_id WHERE 1 = 1");
+    let mut sql =
+        format!("SELECT {COLUMNS} FROM notes n JOIN invoices i ON i.id = n.invoice_id WHERE 1 = 1");
     let mut args: Vec<&dyn ToSql> = Vec::new();
     for (clause, value) in [
         ("n.kind =", arg(&kind)),
@@ -289,7 +294,10 @@ pub fn issued_against(
          GROUP BY l.invoice_line",
     )?;
     let rows = stmt.query_map(params![invoice_id, kind.as_str()], |r| {
-        Ok((r.get::<_, i64>(0)?, (r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+        Ok((
+            r.get::<_, i64>(0)?,
+            (r.get::<_, i64>(1)?, r.get::<_, i64>(2)?),
+        ))
     })?;
     let per_line = rows.collect::<Result<HashMap<_, _>, _>>()?;
     let total: i64 = c

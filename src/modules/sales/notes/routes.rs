@@ -66,7 +66,9 @@ async fn list(
         limit: page.limit,
     };
     let rows = user.tenant.db.read(move |c| repo::list(c, &filter)).await?;
-    Ok(Json(page_of(rows, page.limit, |r| (String::new(), r.id.clone()))))
+    Ok(Json(page_of(rows, page.limit, |r| {
+        (String::new(), r.id.clone())
+    })))
 }
 
 async fn create(
@@ -91,7 +93,12 @@ async fn get(user: TenantUser, kind: NoteKind, id: &str) -> AppResult<Json<Note>
         .map(Json)
 }
 
-async fn delete(user: TenantUser, kind: NoteKind, id: &str, if_match: IfMatch) -> AppResult<Status> {
+async fn delete(
+    user: TenantUser,
+    kind: NoteKind,
+    id: &str,
+    if_match: IfMatch,
+) -> AppResult<Status> {
     user.require(&kind.permission("write"))?;
     let id = ids::parse(id)?;
     let (t, scope, actor) = (Arc::clone(&user.tenant), scope_of(&user), user.actor());
@@ -99,7 +106,12 @@ async fn delete(user: TenantUser, kind: NoteKind, id: &str, if_match: IfMatch) -
     Ok(Status::NoContent)
 }
 
-async fn issue(user: TenantUser, kind: NoteKind, id: &str, if_match: IfMatch) -> AppResult<Json<Note>> {
+async fn issue(
+    user: TenantUser,
+    kind: NoteKind,
+    id: &str,
+    if_match: IfMatch,
+) -> AppResult<Json<Note>> {
     user.require(&kind.permission("issue"))?;
     let id = ids::parse(id)?;
     let (t, scope, actor) = (Arc::clone(&user.tenant), scope_of(&user), user.actor());
@@ -127,7 +139,16 @@ pub async fn list_credit_notes(
     customer_id: Option<&str>,
     status: Option<&str>,
 ) -> AppResult<Json<Page<Note>>> {
-    list(user, NoteKind::Credit, limit, cursor, invoice_id, customer_id, status).await
+    list(
+        user,
+        NoteKind::Credit,
+        limit,
+        cursor,
+        invoice_id,
+        customer_id,
+        status,
+    )
+    .await
 }
 
 /// Create a draft credit note against an issued invoice; each line names an invoice line and a
@@ -135,7 +156,10 @@ pub async fn list_credit_notes(
 #[utoipa::path(post, path = "/api/v1/credit-notes", tag = "sales", request_body = CreateNote, security(("bearer" = [])),
     responses((status = 201, description = "The draft", body = Note)))]
 #[rocket::post("/credit-notes", data = "<body>")]
-pub async fn create_credit_note(user: TenantUser, body: JsonBody<CreateNote>) -> AppResult<(Status, Json<Note>)> {
+pub async fn create_credit_note(
+    user: TenantUser,
+    body: JsonBody<CreateNote>,
+) -> AppResult<(Status, Json<Note>)> {
     create(user, NoteKind::Credit, body).await
 }
 
@@ -153,7 +177,11 @@ pub async fn get_credit_note(user: TenantUser, id: &str) -> AppResult<Json<Note>
     params(("id" = String, Path, description = "note id"), ("If-Match" = Option<String>, Header, description = "expected version, optional")),
     responses((status = 204, description = "Deleted")))]
 #[rocket::delete("/credit-notes/<id>")]
-pub async fn delete_credit_note(user: TenantUser, id: &str, if_match: IfMatch) -> AppResult<Status> {
+pub async fn delete_credit_note(
+    user: TenantUser,
+    id: &str,
+    if_match: IfMatch,
+) -> AppResult<Status> {
     delete(user, NoteKind::Credit, id, if_match).await
 }
 
@@ -163,7 +191,11 @@ pub async fn delete_credit_note(user: TenantUser, id: &str, if_match: IfMatch) -
     params(("id" = String, Path, description = "note id"), ("If-Match" = Option<String>, Header, description = "expected version, optional")),
     responses((status = 200, description = "Issued", body = Note)))]
 #[rocket::post("/credit-notes/<id>/issue")]
-pub async fn issue_credit_note(user: TenantUser, id: &str, if_match: IfMatch) -> AppResult<Json<Note>> {
+pub async fn issue_credit_note(
+    user: TenantUser,
+    id: &str,
+    if_match: IfMatch,
+) -> AppResult<Json<Note>> {
     issue(user, NoteKind::Credit, id, if_match).await
 }
 
@@ -186,15 +218,27 @@ pub async fn list_debit_notes(
     customer_id: Option<&str>,
     status: Option<&str>,
 ) -> AppResult<Json<Page<Note>>> {
-    list(user, NoteKind::Debit, limit, cursor, invoice_id, customer_id, status).await
+    list(
+        user,
+        NoteKind::Debit,
+        limit,
+        cursor,
+        invoice_id,
+        customer_id,
+        status,
+    )
+    .await
 }
 
 /// Create a draft debit note against an issued invoice; each line names an invoice line and a
-/// quantity or a taxable value. 
+/// quantity or a taxable value.
 #[utoipa::path(post, path = "/api/v1/debit-notes", tag = "sales", request_body = CreateNote, security(("bearer" = [])),
     responses((status = 201, description = "The draft", body = Note)))]
 #[rocket::post("/debit-notes", data = "<body>")]
-pub async fn create_debit_note(user: TenantUser, body: JsonBody<CreateNote>) -> AppResult<(Status, Json<Note>)> {
+pub async fn create_debit_note(
+    user: TenantUser,
+    body: JsonBody<CreateNote>,
+) -> AppResult<(Status, Json<Note>)> {
     create(user, NoteKind::Debit, body).await
 }
 
@@ -222,6 +266,10 @@ pub async fn delete_debit_note(user: TenantUser, id: &str, if_match: IfMatch) ->
     params(("id" = String, Path, description = "note id"), ("If-Match" = Option<String>, Header, description = "expected version, optional")),
     responses((status = 200, description = "Issued", body = Note)))]
 #[rocket::post("/debit-notes/<id>/issue")]
-pub async fn issue_debit_note(user: TenantUser, id: &str, if_match: IfMatch) -> AppResult<Json<Note>> {
+pub async fn issue_debit_note(
+    user: TenantUser,
+    id: &str,
+    if_match: IfMatch,
+) -> AppResult<Json<Note>> {
     issue(user, NoteKind::Debit, id, if_match).await
 }

@@ -14,8 +14,8 @@ use super::repo;
 use crate::audit::{self, Actor};
 use crate::clock;
 use crate::domain::{
-    format_iso_date, invoice_totals, next_financial_year_start, parse_iso_date, proportion,
-    tax_on, FieldError, GstRate, Quantity, TaxHeads, Totals,
+    format_iso_date, invoice_totals, next_financial_year_start, parse_iso_date, proportion, tax_on,
+    FieldError, GstRate, Quantity, TaxHeads, Totals,
 };
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::modules::iam::service::check_version;
@@ -70,16 +70,26 @@ fn parse(req: &CreateNote) -> AppResult<(String, Date, Vec<Asked>)> {
     );
     let note_date = p.check("note_date", parse_iso_date(req.note_date.trim()));
     if req.lines.is_empty() {
-        p.add("lines", FieldError::required("a note needs at least one line"));
+        p.add(
+            "lines",
+            FieldError::required("a note needs at least one line"),
+        );
     }
     if req.lines.len() > MAX_LINES {
-        p.add("lines", FieldError::too_long(format!("at most {MAX_LINES} lines")));
+        p.add(
+            "lines",
+            FieldError::too_long(format!("at most {MAX_LINES} lines")),
+        );
     }
     let mut asked = Vec::new();
     for (i, l) in req.lines.iter().enumerate() {
         let f = |n: &str| format!("lines[{i}].{n}");
         if l.invoice_line < 1 {
-            p.push(f("invoice_line"), "out_of_range", "invoice lines are numbered from 1");
+            p.push(
+                f("invoice_line"),
+                "out_of_range",
+                "invoice lines are numbered from 1",
+            );
         }
         let quantity = match &l.quantity {
             None => None,
@@ -365,11 +375,20 @@ pub fn issue(
         }
         let inv = amendable(tx, scope, &note.invoice_id)?;
         let note_date = parse_iso_date(&note.note_date).map_err(AppError::internal)?;
-        check_against(tx, &inv, kind, note_date, &note.lines, note.grand_total_paise)?;
+        check_against(
+            tx,
+            &inv,
+            kind,
+            note_date,
+            &note.lines,
+            note.grand_total_paise,
+        )?;
         let (Some(seller), Some(buyer), Some(pos)) =
             (&inv.seller, &inv.buyer, &inv.place_of_supply)
         else {
-            return Err(AppError::internal("an issued invoice without frozen copies"));
+            return Err(AppError::internal(
+                "an issued invoice without frozen copies",
+            ));
         };
         let taken = series::take(tx, &note.branch_id, kind.doc_type(), note_date, id)?;
         let mut settled = Settlement::of(&inv);
@@ -423,8 +442,17 @@ mod tests {
 
     #[test]
     fn the_time_bar_is_30_november_after_the_year() {
-        assert_eq!(credit_deadline(date!(2026 - 04 - 01)), date!(2027 - 11 - 30));
-        assert_eq!(credit_deadline(date!(2027 - 03 - 31)), date!(2027 - 11 - 30));
-        assert_eq!(credit_deadline(date!(2027 - 04 - 01)), date!(2028 - 11 - 30));
+        assert_eq!(
+            credit_deadline(date!(2026 - 04 - 01)),
+            date!(2027 - 11 - 30)
+        );
+        assert_eq!(
+            credit_deadline(date!(2027 - 03 - 31)),
+            date!(2027 - 11 - 30)
+        );
+        assert_eq!(
+            credit_deadline(date!(2027 - 04 - 01)),
+            date!(2028 - 11 - 30)
+        );
     }
 }
