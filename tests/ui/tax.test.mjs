@@ -349,6 +349,29 @@ test('credit note from the invoice: draft, issue (Cancel has focus), the balance
 });
 
 // SEZ in the branch's own state: IGST all the same (₹50.00 on ₹1,000.00), none under LUT.
+test('a credit note for an invoice of an old financial year is time-barred (s. 34(2))', async (t) => {
+  if (needs(t, 'company', 'sales', 'notes')) return;
+  // Dated January 2025 (FY 2024-25): credit notes close on 30 November 2025.
+  const branches = await apiAs(page, 'GET', '/api/v1/branches?limit=200');
+  const items = await apiAs(page, 'GET', '/api/v1/items?limit=200');
+  const old = await apiAs(page, 'POST', '/api/v1/invoices', {
+    branch_id: branches.body.items.find((b) => b.code === TAX_BRANCH.code).id, customer_id: state.customers.regular.id,
+    invoice_date: '2025-01-10', due_date: '2025-02-09', lines: [{ item_id: items.body.items.find((i) => i.sku === TAX_ITEM.sku).id, quantity: 4 }],
+  });
+  assert.equal(old.status, 201, JSON.stringify(old.body));
+  const issued = await apiAs(page, 'POST', `/api/v1/invoices/${old.body.id}/issue`);
+  assert.equal(issued.status, 200, JSON.stringify(issued.body));
+  assert.match(issued.body.number, /^BLR\/24-25\/00001$/);
+  await page.goto(`${BASE}/#/credit-notes/new?invoice_id=${old.body.id}`);
+  await heading(page, 'New credit note');
+  await page.getByLabel('Line 1 quantity').fill('1');
+  await page.getByRole('button', { name: 'Save draft credit note' }).click();
+  await page.locator('.form-error:not([hidden])').waitFor();
+  assert.match(await page.locator('.form-error').textContent(), /time|barred|30 November/i);
+  assert.equal(await page.getByLabel('Note date').getAttribute('aria-invalid'), 'true', 'the date field is marked');
+  await shot(page, 'credit-note-time-barred');
+});
+
 test('Download PDF: the invoice (original and triplicate) and its credit note are PDFs', async (t) => {
   if (needs(t, 'company', 'sales', 'pdf')) return;
   await page.goto(state.invoiceUrl);
