@@ -3187,6 +3187,14 @@ const renderDebitNotes = noteList('debit');
 
 // ---- draft form --------------------------------------------------------------------
 
+// The last date a credit note may carry (CGST Act s. 34(2)): 30 November after the end
+// of the invoice's financial year.
+function creditDeadline(invoiceDate) {
+  const y = Number(invoiceDate.slice(0, 4));
+  const start = Number(invoiceDate.slice(5, 7)) >= 4 ? y : y - 1;
+  return `${start + 1}-11-30`;
+}
+
 function noteForm(kind) {
   const k = NOTE_KINDS[kind];
   return async (main, _p, query) => {
@@ -3214,7 +3222,7 @@ function noteForm(kind) {
     const mode = modeOf(inv, null, null);
     const reason = field({ name: 'reason', label: 'Reason', type: 'select', required: true, value: kind === 'credit' ? 'sales_return' : 'correction_in_invoice', options: NOTE_REASONS });
     const noteDate = field({ name: 'note_date', label: 'Note date', type: 'date', required: true, value: todayIso() < inv.invoice_date ? inv.invoice_date : todayIso(),
-      hint: `Not before the invoice date (${fmtDate(inv.invoice_date)}).`,
+      hint: `Not before the invoice date (${fmtDate(inv.invoice_date)})${kind === 'credit' ? `; at most ${fmtDate(creditDeadline(inv.invoice_date))} (s. 34(2))` : ''}.`,
       validate: (v) => (!v ? { message: 'date is required' } : (v < inv.invoice_date ? { message: 'a note cannot be dated before its invoice' } : null)) });
     const hint = h('p.hint', { id: 'note-lines-hint' });
     const totalsBox = h('div.totals', { 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'note-live-totals' });
