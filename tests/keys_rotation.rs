@@ -26,7 +26,7 @@ fn aadhaar(n: u32) -> String {
 }
 
 fn pan(n: u32) -> String {
-    format!("ABCDE{:04}F", n % 10_000)
+    format!("ABCPE{:04}F", n % 10_000)
 }
 
 fn account(n: u32) -> String {
@@ -100,6 +100,19 @@ fn versions_in(path: &std::path::Path) -> Vec<(String, Option<u32>)> {
             let (id, blob) = r.expect("row");
             out.push((format!("{col} {id}"), ciphertext_key_version(&blob)));
         }
+    }
+    let company: Option<Vec<u8>> = c
+        .query_row(
+            "SELECT bank_account_enc FROM company WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("company");
+    if let Some(blob) = company {
+        out.push((
+            "company bank_account_enc".into(),
+            ciphertext_key_version(&blob),
+        ));
     }
     let mut stmt = c
         .prepare("SELECT file_id, idx, data FROM file_chunks")
@@ -229,6 +242,16 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
         .collect();
     let uploaded_before = pdf(600 * 1024);
     let up_before = upload(&app, &owner, &ids[&2], uploaded_before.clone());
+    // The company's bank account is encrypted like employees' and rotates with them.
+    json_of(
+        app.put(
+            &owner,
+            "/api/v1/company",
+            &json!({"legal_name": "Acme Foods Private Limited",
+                "bank": {"account_number": "50200012345678", "ifsc": "HDFC0000060", "bank_name": "HDFC Bank"}}),
+        ),
+        200,
+    );
     let path = app.dir.path().join("tenants/acme/tenant.db");
     let control = app.dir.path().join("control.db");
     assert_all_under(&path, 1);
@@ -301,6 +324,18 @@ fn rotation_reencrypts_every_value_and_chunk_resumes_and_retires_old_versions() 
     }
     assert_eq!(download(&app, &owner, &up_before), uploaded_before);
     assert_eq!(download(&app, &owner, &up_during), uploaded_during);
+    let handle = app.tenants.open_blocking("acme").expect("open");
+    let company = handle
+        .db
+        .read_blocking(bisman::modules::company::repo::get)
+        .expect("company");
+    let ring = app.keys.ring_blocking("acme").expect("ring");
+    assert_eq!(
+        bisman::modules::company::service::bank_account(&ring, &company)
+            .expect("decrypts")
+            .as_deref(),
+        Some("50200012345678")
+    );
     // Blind indexes use their own key: lookups still match.
     let found = json_of(
         app.post(&owner, "/api/v1/employees/lookup", &json!({"pan": pan(7)})),

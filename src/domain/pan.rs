@@ -85,7 +85,7 @@ mod tests {
     #[test]
     fn accepts_and_normalises() {
         assert_eq!(Pan::parse("ABCPE1234F").unwrap().as_str(), "ABCPE1234F");
-        assert_eq!(Pan::parse("  abcde1234f\n").unwrap().as_str(), "ABCPE1234F");
+        assert_eq!(Pan::parse("  abcpe1234f\n").unwrap().as_str(), "ABCPE1234F");
     }
 
     #[test]

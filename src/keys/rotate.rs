@@ -29,6 +29,7 @@ use rusqlite::{params, Connection, Transaction};
 use crate::crypto::{ciphertext_key_version, reencrypt_chunk, MasterKey, TenantKeys};
 use crate::db::Database;
 use crate::error::{AppError, AppResult};
+use crate::modules::company::service::{ACCOUNT as COMPANY_ACCOUNT, ROW_ID as COMPANY_ROW};
 use crate::modules::hr::crypt::{self, ENCRYPTED};
 
 /// Knobs of one run.
@@ -132,8 +133,13 @@ pub fn work_total(c: &Connection) -> AppResult<u64> {
         [],
         |r| r.get(0),
     )?;
+    let company: i64 = c.query_row(
+        "SELECT count(*) FROM company WHERE bank_account_enc IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?;
     let chunks: i64 = c.query_row("SELECT count(*) FROM file_chunks", [], |r| r.get(0))?;
-    Ok(u64::try_from(fields + chunks).unwrap_or(0))
+    Ok(u64::try_from(fields + company + chunks).unwrap_or(0))
 }
 
 /// Ciphertexts of a tenant under any version other than `version`: (fields, chunks).
@@ -152,6 +158,12 @@ pub fn stale_counts(c: &Connection, version: u32) -> AppResult<(u64, u64)> {
         )?;
         fields += n;
     }
+    // The company's bank account: encrypted like employees' (`company::service`).
+    fields += c.query_row(
+        "SELECT count(*) FROM company WHERE bank_account_enc IS NOT NULL AND substr(bank_account_enc, 3, 4) != ?1",
+        [&v],
+        |r| r.get::<_, i64>(0),
+    )?;
     let chunks: i64 = c.query_row(
         "SELECT count(*) FROM file_chunks WHERE substr(data, 3, 4) != ?1",
         [&v],
@@ -203,6 +215,33 @@ fn employees_batch(
     }
     let last = rows.last().map(|(id, _)| id.clone()).unwrap_or_default();
     Ok((rows.len(), last, rewritten))
+}
+
+/// One transaction: the company's bank account under the current version; returns the
+/// values rewritten (0 or 1).
+fn company_batch(tx: &Transaction, ring: &TenantKeys) -> AppResult<u64> {
+    let blob: Option<Vec<u8>> = tx.query_row(
+        "SELECT bank_account_enc FROM company WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let Some(blob) = blob else { return Ok(0) };
+    let new = crypt::reseal(ring, COMPANY_ROW, COMPANY_ACCOUNT, &blob).map_err(|e| {
+        fail(
+            ring.tenant(),
+            format!("the company bank account cannot be re-encrypted: {e}"),
+        )
+    })?;
+    match new {
+        None => Ok(0),
+        Some(new) => {
+            tx.execute(
+                "UPDATE company SET bank_account_enc = ?1 WHERE id = 1",
+                [new],
+            )?;
+            Ok(1)
+        }
+    }
 }
 
 type ChunkRow = (String, i64, Vec<u8>, Option<i64>);
@@ -297,6 +336,7 @@ fn pass(
             break;
         }
     }
+    out.fields += db.write_blocking(|tx| company_batch(tx, ring))?;
     let mut after = (String::new(), -1);
     loop {
         let (seen, last, n) =

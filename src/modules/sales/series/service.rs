@@ -353,12 +353,13 @@ mod tests {
         fn every_number_is_legal(prefix in "[A-Z][A-Z0-9]{0,3}", start in 2000i32..2099, seq in 1i64..100_000_000) {
             let fy = format!("{:02}-{:02}", start % 100, (start + 1) % 100);
             let re = regex::Regex::new("^[A-Z1-9][A-Z0-9/-]{0,15}$").map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let padded = format!("{:05}", seq);
             match format_number(&prefix, &fy, seq) {
                 Some(n) => {
                     prop_assert!(re.is_match(&n), "{}", n);
-                    prop_assert!(n.ends_with(&format!("{seq:05}")));
+                    prop_assert!(n.ends_with(&padded));
                 }
-                None => prop_assert!(prefix.len() + 7 + format!("{seq:05}").len() > NUMBER_MAX),
+                None => prop_assert!(prefix.len() + 7 + padded.len() > NUMBER_MAX),
             }
         }
     }
