@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (idempotent): a Python venv with Litestream and an
-# S3-compatible server, and ClamAV's daemon. Writes target/test-env.sh for the test run.
+# S3-compatible server, ClamAV's daemon, and poppler and zbar that read rendered PDFs
+# back (src/pdf tests). Writes target/test-env.sh for the test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -23,6 +24,10 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 command -v clamd >/dev/null 2>&1 || apt_install clamav-daemon
+# The PDF tests fail (they do not skip) without these.
+{ command -v pdftotext && command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 \
+  || apt_install poppler-utils
+command -v zbarimg >/dev/null 2>&1 || apt_install zbar-tools
 
 cat > target/test-env.sh <<ENV
 export PATH="$venv/bin:\$PATH"

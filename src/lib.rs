@@ -24,6 +24,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod metrics;
 pub mod modules;
+pub mod pdf;
 pub mod replication;
 pub mod scan;
 pub mod secrets;

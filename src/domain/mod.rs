@@ -25,6 +25,7 @@ mod quantity;
 mod slug;
 mod state;
 mod verhoeff;
+mod words;
 
 pub use aadhaar::Aadhaar;
 pub use bank::AccountNumber;
@@ -53,3 +54,4 @@ pub use quantity::Quantity;
 pub use slug::TenantSlug;
 pub use state::StateCode;
 pub use verhoeff::{verhoeff_check_digit, verhoeff_is_valid};
+pub use words::{format_indian, rupees_in_words};

@@ -399,6 +399,10 @@ fn refine(doc: &mut serde_json::Value) {
                     ("status", "query") if param["schema"].get("$ref").is_some() => {
                         json!({"anyOf": [param["schema"].clone(), {"type": "string", "pattern": "^\\s*$"}]})
                     }
+                    ("copy", "query") => json!({"anyOf": [
+                        {"type": "string", "enum": ["original", "duplicate", "triplicate"]},
+                        {"type": "string", "pattern": "^\\s*$"}
+                    ]}),
                     ("slug", "path") => json!({"type": "string", "pattern": SLUG}),
                     ("id" | "series_id", "path") => json!({"type": "string", "format": "uuid"}),
                     _ => continue,
