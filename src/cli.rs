@@ -113,6 +113,35 @@ pub enum KeysCommand {
         #[arg(long, hide = true)]
         retire_after_secs: Option<u64>,
     },
+    /// Write the master key sealed under a passphrase (argon2id + AES-256-GCM) to a
+    /// recovery file, to keep off this machine. The passphrase is read from
+    /// --passphrase-file, else as one line of standard input.
+    ExportRecovery {
+        /// The recovery file to create (never overwritten).
+        #[arg(long)]
+        output: PathBuf,
+        /// A file whose first line is the passphrase (at least 16 characters).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Check that a recovery file opens with its passphrase and unwraps every tenant's
+    /// keys in the control DB; does not need the master key file. With --write-key,
+    /// write the recovered master key there (mode 0600): the way back after losing it.
+    VerifyRecovery {
+        file: PathBuf,
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// Where to write the recovered master key (never overwritten).
+        #[arg(long)]
+        write_key: Option<PathBuf>,
+    },
+    /// Re-wrap every tenant key under the configured master key, reading those not yet
+    /// re-wrapped with BISMAN_MASTER_KEY_PREVIOUS_FILE; one transaction, online. With
+    /// --generate PATH, only write a fresh master key to PATH (step 1 of the runbook).
+    RotateMaster {
+        #[arg(long, value_name = "PATH")]
+        generate: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -261,6 +290,23 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             *stop_after_batches,
             *retire_after_secs,
         ),
+        Command::Keys(KeysCommand::ExportRecovery {
+            output,
+            passphrase_file,
+        }) => keys_export_recovery(settings(&cli, None)?, output, passphrase_file.as_deref()),
+        Command::Keys(KeysCommand::VerifyRecovery {
+            file,
+            passphrase_file,
+            write_key,
+        }) => keys_verify_recovery(
+            settings(&cli, None)?,
+            file,
+            passphrase_file.as_deref(),
+            write_key.as_deref(),
+        ),
+        Command::Keys(KeysCommand::RotateMaster { generate }) => {
+            keys_rotate_master(settings(&cli, None)?, generate.as_deref())
+        }
         Command::Restore {
             tenant,
             timestamp,
@@ -415,6 +461,153 @@ fn keys_rotate(
     })
 }
 
+/// The passphrase: the first line of `file`, else one line of standard input.
+fn read_passphrase(file: Option<&Path>) -> Result<zeroize::Zeroizing<String>, Failure> {
+    let text = match file {
+        Some(p) => zeroize::Zeroizing::new(
+            std::fs::read_to_string(p)
+                .map_err(|e| Failure(format!("--passphrase-file {}: {e}", p.display())))?,
+        ),
+        None => {
+            eprintln!("passphrase (one line on standard input):");
+            let mut line = zeroize::Zeroizing::new(String::new());
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| Failure(format!("reading the passphrase: {e}")))?;
+            line
+        }
+    };
+    let first = text.lines().next().unwrap_or_default();
+    Ok(zeroize::Zeroizing::new(first.to_string()))
+}
+
+/// Creates `path` with `text`, mode 0600; never overwrites.
+fn write_private_file(path: &Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+fn open_control_read_only(s: &Settings) -> Result<Option<rusqlite::Connection>, Failure> {
+    let path = s.control_db_path();
+    if !path.exists() {
+        return Ok(None);
+    }
+    rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map(Some)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+fn keys_export_recovery(
+    s: Settings,
+    output: &Path,
+    passphrase_file: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    use crate::keys::recovery;
+    let core = quiet_core(s)?;
+    let master = core.keys.master();
+    let (tenants, failing) = core
+        .control
+        .read_blocking(|c| recovery::check_opens_all(c, master))?;
+    if failing > 0 && core.keys.previous_master().is_none() {
+        return Err(Failure(format!(
+            "the configured master key does not open {failing} tenant key(s): refusing to export a key that would not recover them"
+        )));
+    }
+    let passphrase = read_passphrase(passphrase_file)?;
+    let file = recovery::seal(master, &passphrase).map_err(Failure)?;
+    write_private_file(output, &file)?;
+    println!(
+        "wrote {} (master key {}, opens the keys of {tenants} tenants). Keep it off this machine, and the passphrase apart from it.",
+        output.display(),
+        recovery::fingerprint(master)
+    );
+    if failing > 0 {
+        println!("note: {failing} tenant key(s) are still wrapped under the previous master key: finish `bisman keys rotate-master`, then export again");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn keys_verify_recovery(
+    s: Settings,
+    file: &Path,
+    passphrase_file: Option<&Path>,
+    write_key: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    use crate::keys::recovery;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+    let passphrase = read_passphrase(passphrase_file)?;
+    let master = recovery::open(&text, &passphrase).map_err(Failure)?;
+    let fp = recovery::fingerprint(&master);
+    // Straight from the control DB: this must work when the master key file is lost.
+    let failing = match open_control_read_only(&s)? {
+        Some(c) => {
+            let (tenants, failing) = recovery::check_opens_all(&c, &master)?;
+            println!(
+                "recovery file ok: master key {fp}; it opens {} of the wrapped keys of {tenants} tenants",
+                if failing == 0 { "all" } else { "not all" }
+            );
+            failing
+        }
+        None => {
+            println!("recovery file ok: master key {fp} (no control DB here to check it against)");
+            0
+        }
+    };
+    if failing > 0 {
+        println!("{failing} wrapped key(s) do not open with this key: it is not (or no longer) this appliance's master key");
+        return Ok(ExitCode::FAILURE);
+    }
+    if let Some(path) = write_key {
+        let text = master.to_file_text();
+        write_private_file(path, &format!("{}\n", text.as_str()))?;
+        println!("wrote the master key to {} (mode 0600)", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn keys_rotate_master(s: Settings, generate: Option<&Path>) -> Result<ExitCode, Failure> {
+    use crate::keys::recovery;
+    if let Some(path) = generate {
+        let key = crate::crypto::MasterKey::generate();
+        write_private_file(path, &format!("{}\n", key.to_file_text().as_str()))?;
+        println!(
+            "wrote a new master key {} to {}. Next: make it the master key and the current one the previous key (BISMAN_MASTER_KEY_PREVIOUS_FILE), restart, then run `bisman keys rotate-master` (docs/runbooks/rotate-master-key.md)",
+            recovery::fingerprint(&key),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let core = quiet_core(s)?;
+    let new = core.keys.master();
+    let old: Vec<&crate::crypto::MasterKey> = core.keys.previous_master().into_iter().collect();
+    let done = recovery::rewrap_all(&core.control, new, &old)?;
+    let (tenants, failing) = core
+        .control
+        .read_blocking(|c| recovery::check_opens_all(c, new))?;
+    if failing > 0 {
+        return Err(Failure(format!(
+            "{failing} wrapped key(s) still do not open with the master key"
+        )));
+    }
+    println!(
+        "re-wrapped {} tenant key(s) under master key {} ({} already were); every key of {tenants} tenants opens with it. Remove BISMAN_MASTER_KEY_PREVIOUS_FILE at the next restart and export a new recovery file: the old one no longer opens anything.",
+        done.rewrapped,
+        recovery::fingerprint(new),
+        done.already
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn quiet_core(s: Settings) -> Result<Core, Failure> {
     Ok(app::open_core(s)?)
 }
@@ -436,6 +629,10 @@ fn check(settings: Result<Settings, Failure>) -> Result<ExitCode, Failure> {
     let disk = crate::http::ops::disk_check(&s.data_dir);
     if disk != "ok" {
         problems.push(format!("BISMAN_DATA_DIR: {disk}"));
+    }
+    if crate::backup::backups_missing(&s) {
+        // A warning, not a problem: the appliance runs, but nothing protects its data.
+        eprintln!("warning: {}", crate::backup::NO_BACKUPS_WARNING);
     }
     if problems.is_empty() {
         println!(
@@ -570,6 +767,9 @@ fn tenant(cmd: &TenantCommand, s: Settings) -> Result<ExitCode, Failure> {
                     println!("owner password (shown once): {pw}");
                 }
             }
+            if let Some(r) = &core.replication {
+                register_created_tenant(r, &p.created.tenant.slug, *json)?;
+            }
         }
         TenantCommand::List { json } => {
             return tenant_list(&core, *json);
@@ -586,6 +786,29 @@ fn tenant(cmd: &TenantCommand, s: Settings) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// After `tenant create`: hands the new tenant to a running Litestream at once. Best
+/// effort: when no Litestream answers (the server is stopped, or runs elsewhere) the
+/// running server's reconcile registers it within seconds, and a start includes it.
+fn register_created_tenant(
+    r: &crate::backup::Replication,
+    slug: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    if std::os::unix::net::UnixStream::connect(&r.socket_path).is_err() {
+        return Ok(());
+    }
+    let outcome = small_runtime()?.block_on(r.register_tenant(slug));
+    // With --json, stdout is the document only.
+    match outcome {
+        Ok(()) if !json => println!("registered {slug} with the running litestream"),
+        Ok(()) => {}
+        Err(e) => eprintln!(
+            "warning: could not register {slug} with the running litestream ({e}); the server registers it within seconds"
+        ),
+    }
+    Ok(())
 }
 
 /// Lifts the soft open-file limit to the hard one: every client connection costs a
@@ -748,7 +971,7 @@ fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
     let rt = small_runtime()?;
     let mut failed = false;
     for slug in slugs {
-        let r = rt.block_on(crate::drill::run(&repl, &core.tenants, &slug));
+        let r = rt.block_on(crate::drill::run(&repl, &core.tenants, &core.keys, &slug));
         if r.ok {
             let counts = r
                 .counts
@@ -757,8 +980,8 @@ fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
                 .collect::<Vec<_>>()
                 .join(", ");
             println!(
-                "tenant {slug}: ok in {:.2}s: integrity ok, audit chain ok ({} events, a prefix of the live chain), rows restored/live: {counts}",
-                r.seconds, r.audit_events
+                "tenant {slug}: ok in {:.2}s: integrity ok, audit chain ok ({} events, a prefix of the live chain), rows restored/live: {counts}; with control.db restored too, {} encrypted fields and {} document chunk(s) decrypt",
+                r.seconds, r.audit_events, r.decrypted_fields, r.decrypted_chunks
             );
         } else {
             failed = true;
@@ -777,6 +1000,9 @@ fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
 
 fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {
     crate::telemetry::init(&s);
+    if crate::backup::backups_missing(&s) {
+        tracing::warn!("{}", crate::backup::NO_BACKUPS_WARNING);
+    }
     raise_open_file_limit();
     let core = app::open_core(s)?;
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread()

@@ -18,6 +18,7 @@ const KEYS: &[&str] = &[
     "bind",
     "env",
     "master_key_file",
+    "master_key_previous_file",
     "jwt_secret_file",
     "cors_origins",
     "trusted_proxies",
@@ -45,6 +46,14 @@ const KEYS: &[&str] = &[
     "slow_query_ms",
     "restore_drill_interval",
     "maintenance_interval",
+    "smtp_host",
+    "smtp_port",
+    "smtp_tls",
+    "smtp_user",
+    "smtp_password_file",
+    "smtp_from",
+    "smtp_to",
+    "alert_after",
 ];
 
 /// Configuration exactly as read, before validation. Every field has a default.
@@ -55,6 +64,7 @@ pub struct RawConfig {
     pub bind: String,
     pub env: String,
     pub master_key_file: Option<String>,
+    pub master_key_previous_file: Option<String>,
     pub jwt_secret_file: Option<String>,
     pub cors_origins: String,
     pub trusted_proxies: String,
@@ -84,6 +94,15 @@ pub struct RawConfig {
     pub restore_drill_interval: String,
     #[serde(deserialize_with = "string_or_number")]
     pub maintenance_interval: String,
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub smtp_tls: String,
+    pub smtp_user: Option<String>,
+    pub smtp_password_file: Option<String>,
+    pub smtp_from: Option<String>,
+    pub smtp_to: String,
+    #[serde(deserialize_with = "string_or_number")]
+    pub alert_after: String,
 }
 
 /// Intervals may be given as `7d` or as plain seconds; figment reads `BISMAN_X=0` from
@@ -108,6 +127,7 @@ impl Default for RawConfig {
             bind: "127.0.0.1:8080".into(),
             env: "development".into(),
             master_key_file: None,
+            master_key_previous_file: None,
             jwt_secret_file: None,
             cors_origins: String::new(),
             trusted_proxies: String::new(),
@@ -135,6 +155,14 @@ impl Default for RawConfig {
             slow_query_ms: 100,
             restore_drill_interval: "7d".into(),
             maintenance_interval: "1h".into(),
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_user: None,
+            smtp_password_file: None,
+            smtp_from: None,
+            smtp_to: String::new(),
+            alert_after: "5m".into(),
         }
     }
 }
@@ -204,6 +232,9 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub env: Environment,
     pub master_key_file: PathBuf,
+    /// The master key before `bisman keys rotate-master`: tenant keys still wrapped under
+    /// it are read with it until the rotation has re-wrapped them.
+    pub master_key_previous_file: Option<PathBuf>,
     pub jwt_secret_file: PathBuf,
     /// True when the secret files were not configured and live in the data dir (development).
     pub generate_missing_secrets: bool,
@@ -235,6 +266,33 @@ pub struct Settings {
     pub restore_drill_interval: Option<Duration>,
     /// How often `PRAGMA optimize` and token/idempotency pruning run; `None` = off.
     pub maintenance_interval: Option<Duration>,
+    /// Operator e-mail alerts; `None` = no e-mail.
+    pub smtp: Option<SmtpSettings>,
+    /// How long a condition must hold (and then stay clear) before its e-mail goes out.
+    pub alert_after: Duration,
+}
+
+/// How the appliance reaches the operator by e-mail (`BISMAN_SMTP_*`).
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub user: Option<String>,
+    /// The password lives in a file (mode 0600 in production), never in the TOML.
+    pub password_file: Option<PathBuf>,
+    pub from: String,
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (port 587); refused if the server cannot.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on this machine (loopback).
+    None,
 }
 
 /// Parses an interval like `7d`, `12h`, `30m`, `90s` or plain seconds; `0` or `off`
@@ -485,6 +543,62 @@ impl Settings {
         if raw.max_open_tenants == 0 {
             problems.push(problem("max_open_tenants", "must be at least 1"));
         }
+        let alert_after = match parse_interval(&raw.alert_after) {
+            Ok(d) => d.unwrap_or(Duration::ZERO),
+            Err(m) => {
+                problems.push(problem("alert_after", m));
+                Duration::ZERO
+            }
+        };
+        let smtp = match opt(&raw.smtp_host) {
+            None => None,
+            Some(host) => {
+                let tls = match raw.smtp_tls.trim() {
+                    "starttls" => SmtpTls::StartTls,
+                    "tls" => SmtpTls::Tls,
+                    "none" => SmtpTls::None,
+                    other => {
+                        problems.push(problem(
+                            "smtp_tls",
+                            format!("'{other}' is not 'starttls', 'tls' or 'none'"),
+                        ));
+                        SmtpTls::StartTls
+                    }
+                };
+                let loopback =
+                    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+                if tls == SmtpTls::None && !loopback {
+                    problems.push(problem(
+                        "smtp_tls",
+                        format!("'none' sends alerts and the SMTP password in clear: only allowed for a relay on this machine, not {host}"),
+                    ));
+                }
+                let mailbox = |v: &str| v.contains('@') && !v.contains(char::is_whitespace);
+                let from = opt(&raw.smtp_from).unwrap_or_default();
+                if !mailbox(&from) {
+                    problems.push(problem("smtp_from", "is required with smtp_host: the sender address, like bisman@branch-7.example.in"));
+                }
+                let to: Vec<String> = split_list(&raw.smtp_to).map(str::to_string).collect();
+                if to.is_empty() || !to.iter().all(|t| mailbox(t)) {
+                    problems.push(problem(
+                        "smtp_to",
+                        "is required with smtp_host: comma list of operator addresses",
+                    ));
+                }
+                if raw.smtp_port == 0 {
+                    problems.push(problem("smtp_port", "must be a TCP port"));
+                }
+                Some(SmtpSettings {
+                    host,
+                    port: raw.smtp_port,
+                    tls,
+                    user: opt(&raw.smtp_user),
+                    password_file: opt(&raw.smtp_password_file).map(PathBuf::from),
+                    from,
+                    to,
+                })
+            }
+        };
         if raw.upload_max_bytes == 0 {
             problems.push(problem("upload_max_bytes", "must be at least 1"));
         }
@@ -518,6 +632,7 @@ impl Settings {
             bind,
             env,
             master_key_file,
+            master_key_previous_file: opt(&raw.master_key_previous_file).map(PathBuf::from),
             jwt_secret_file,
             generate_missing_secrets,
             cors_origins,
@@ -544,6 +659,8 @@ impl Settings {
             shutdown_grace_secs: raw.shutdown_grace_secs,
             slow_query: Duration::from_millis(raw.slow_query_ms),
             restore_drill_interval,
+            smtp,
+            alert_after,
             maintenance_interval,
         })
     }

@@ -10,7 +10,12 @@
 //! 5. for tables the application never deletes from ([`COMPARED_TABLES`]), the restored
 //!    row count is at most the live one. Tables with legitimate deletes (roles, draft
 //!    invoices and their lines, documents, role/branch assignments, pruned idempotency
-//!    keys) are not compared: a replica older than a delete would have more rows and fail wrongly.
+//!    keys) are not compared: a replica older than a delete would have more rows and fail wrongly;
+//! 6. `control.db` is restored from its replica too, the tenant's key ring is opened from
+//!    the *restored* control DB with the configured master key(s), and a random sample of
+//!    encrypted fields ([`FIELD_SAMPLE`] employees' PAN, Aadhaar and account numbers) and
+//!    one random document chunk of the restored tenant file decrypt. This is what proves
+//!    the backup is usable after a total loss: data, wrapped keys and master key together.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +28,12 @@ use serde::{Deserialize, Serialize};
 use crate::audit::Verification;
 use crate::backup::Replication;
 use crate::http::ops::{GaugeSource, ReadinessProbe};
+use crate::keys::KeyStore;
 use crate::metrics::Gauge;
 use crate::tenancy::Tenants;
+
+/// Employees whose encrypted fields a drill decrypts (a random sample each time).
+pub const FIELD_SAMPLE: i64 = 20;
 
 /// Tables whose rows are never deleted by the application (see the module docs).
 /// Not `files`: documents can be deleted (and go with a deleted draft invoice).
@@ -55,6 +64,9 @@ pub struct DrillReport {
     /// Audit events in the restored copy.
     pub audit_events: i64,
     pub counts: Vec<TableCount>,
+    /// Encrypted fields and document chunks decrypted with keys from the restored control DB.
+    pub decrypted_fields: usize,
+    pub decrypted_chunks: usize,
     pub seconds: f64,
     /// Unix time the drill finished.
     pub finished_at: i64,
@@ -134,20 +146,101 @@ pub fn compare_with_live(
     Ok(out)
 }
 
+/// Check 6: the tenant's keys from the restored control DB, opened with `masters`, decrypt
+/// a sample of the restored tenant's encrypted fields and one document chunk. Returns how
+/// many fields and chunks were decrypted.
+pub fn check_decrypts(
+    control: &Connection,
+    restored: &Connection,
+    masters: &[&crate::crypto::MasterKey],
+    slug: &str,
+) -> Result<(usize, usize), String> {
+    use crate::modules::hr::crypt;
+    let ring = crate::keys::load_ring_any(control, masters, slug).map_err(|e| {
+        format!("the restored control DB's keys of {slug} do not open with the master key: {e}")
+    })?;
+    let mut fields = 0;
+    let mut stmt = restored
+        .prepare("SELECT id, pan_enc, aadhaar_enc, bank_account_enc FROM employees ORDER BY random() LIMIT ?1")
+        .map_err(|e| format!("reading employees: {e}"))?;
+    let rows = stmt
+        .query_map([FIELD_SAMPLE], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                [
+                    r.get::<_, Option<Vec<u8>>>(1)?,
+                    r.get::<_, Option<Vec<u8>>>(2)?,
+                    r.get::<_, Option<Vec<u8>>>(3)?,
+                ],
+            ))
+        })
+        .map_err(|e| format!("reading employees: {e}"))?;
+    for row in rows {
+        let (id, blobs) = row.map_err(|e| format!("reading employees: {e}"))?;
+        for (secret, blob) in crypt::ENCRYPTED.iter().zip(blobs) {
+            let Some(blob) = blob else { continue };
+            crypt::open(&ring, &id, *secret, &blob)
+                .map_err(|e| format!("employee {id}: {} does not decrypt: {e}", secret.field))?;
+            fields += 1;
+        }
+    }
+    let chunk: Option<(String, i64, Vec<u8>, i64)> = restored
+        .query_row(
+            "SELECT c.file_id, c.idx, c.data, f.chunk_count FROM file_chunks c \
+             JOIN files f ON f.id = c.file_id ORDER BY random() LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(|e| format!("reading document chunks: {e}"))?;
+    let mut chunks = 0;
+    if let Some((file, idx, data, count)) = chunk {
+        let index = u32::try_from(idx).map_err(|_| format!("file {file}: chunk index {idx}"))?;
+        crate::crypto::decrypt_chunk(&ring, &file, index, idx == count - 1, &data)
+            .map_err(|e| format!("file {file} chunk {idx} does not decrypt: {e}"))?;
+        chunks = 1;
+    }
+    Ok((fields, chunks))
+}
+
+/// What a passing drill found.
+struct Passed {
+    events: i64,
+    counts: Vec<TableCount>,
+    fields: usize,
+    chunks: usize,
+}
+
 /// Runs one drill of `slug`. Never fails: problems end up in the report.
-pub async fn run(repl: &Replication, tenants: &Arc<Tenants>, slug: &str) -> DrillReport {
+pub async fn run(
+    repl: &Replication,
+    tenants: &Arc<Tenants>,
+    keys: &Arc<KeyStore>,
+    slug: &str,
+) -> DrillReport {
     let started = Instant::now();
-    let result = drill(repl, tenants, slug).await;
-    let (ok, error, audit_events, counts) = match result {
-        Ok((events, counts)) => (true, None, events, counts),
-        Err(e) => (false, Some(e), 0, Vec::new()),
+    let result = drill(repl, tenants, keys, slug).await;
+    let (ok, error, p) = match result {
+        Ok(p) => (true, None, p),
+        Err(e) => (
+            false,
+            Some(e),
+            Passed {
+                events: 0,
+                counts: Vec::new(),
+                fields: 0,
+                chunks: 0,
+            },
+        ),
     };
     DrillReport {
         tenant: slug.to_string(),
         ok,
         error,
-        audit_events,
-        counts,
+        audit_events: p.events,
+        counts: p.counts,
+        decrypted_fields: p.fields,
+        decrypted_chunks: p.chunks,
         seconds: started.elapsed().as_secs_f64(),
         finished_at: unix_now(),
     }
@@ -156,8 +249,9 @@ pub async fn run(repl: &Replication, tenants: &Arc<Tenants>, slug: &str) -> Dril
 async fn drill(
     repl: &Replication,
     tenants: &Arc<Tenants>,
+    keys: &Arc<KeyStore>,
     slug: &str,
-) -> Result<(i64, Vec<TableCount>), String> {
+) -> Result<Passed, String> {
     // A fresh directory per drill inside the data dir: same filesystem and permissions
     // as the live files (systemd's PrivateTmp and a small /tmp do not matter), removed after.
     let scratch = repl
@@ -166,8 +260,7 @@ async fn drill(
         .join(format!("{slug}-{}", crate::ids::new_id()));
     std::fs::create_dir_all(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
-    let file = scratch.join("tenant.db");
-    let result = restore_and_check(repl, tenants, slug, &file).await;
+    let result = restore_and_check(repl, tenants, keys, slug, &scratch).await;
     if let Err(e) = std::fs::remove_dir_all(&scratch) {
         tracing::warn!(path = %scratch.display(), error = %e, "could not remove the drill's scratch copy");
     }
@@ -177,19 +270,25 @@ async fn drill(
 async fn restore_and_check(
     repl: &Replication,
     tenants: &Arc<Tenants>,
+    keys: &Arc<KeyStore>,
     slug: &str,
-    file: &Path,
-) -> Result<(i64, Vec<TableCount>), String> {
+    scratch: &Path,
+) -> Result<Passed, String> {
+    let file = scratch.join("tenant.db");
+    let control_file = scratch.join("control.db");
     crate::replication::restore(
         &repl.bin,
         &repl.target,
         &format!("tenants/{slug}"),
         None,
-        file,
+        &file,
     )
     .await
     .map_err(|e| format!("restore failed: {e}"))?;
-    let (tenants, slug, file) = (Arc::clone(tenants), slug.to_string(), file.to_path_buf());
+    crate::replication::restore(&repl.bin, &repl.target, "control", None, &control_file)
+        .await
+        .map_err(|e| format!("restore of control.db failed: {e}"))?;
+    let (tenants, keys, slug) = (Arc::clone(tenants), Arc::clone(keys), slug.to_string());
     rocket::tokio::task::spawn_blocking(move || {
         let (restored, v) = check_restored(&file)?;
         // A plain read-only connection, not the registry's pool: a drill must not reopen
@@ -199,7 +298,17 @@ async fn restore_and_check(
         let live = crate::db::open_reader(&tenants.file_path(&parsed))
             .map_err(|e| format!("cannot open the live file: {e}"))?;
         let counts = compare_with_live(&restored, &v, &live)?;
-        Ok((v.events, counts))
+        let control = Connection::open_with_flags(&control_file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| format!("cannot open the restored control.db: {e}"))?;
+        let mut masters = vec![keys.master()];
+        masters.extend(keys.previous_master());
+        let (fields, chunks) = check_decrypts(&control, &restored, &masters, &slug)?;
+        Ok(Passed {
+            events: v.events,
+            counts,
+            fields,
+            chunks,
+        })
     })
     .await
     .map_err(|e| format!("drill task failed: {e}"))?
@@ -327,6 +436,7 @@ pub async fn schedule(
     drills: Arc<Drills>,
     repl: Arc<Replication>,
     tenants: Arc<Tenants>,
+    keys: Arc<KeyStore>,
     interval: Duration,
 ) {
     let started = unix_now();
@@ -361,7 +471,7 @@ pub async fn schedule(
             if unix_now() < next_due(state.get(&slug), &slug, started, created, interval) {
                 continue;
             }
-            let report = run(&repl, &tenants, &slug).await;
+            let report = run(&repl, &tenants, &keys, &slug).await;
             if report.ok {
                 tracing::info!(tenant = %slug, seconds = report.seconds, events = report.audit_events, "restore drill passed");
             } else {
@@ -476,6 +586,8 @@ mod tests {
             error: (!ok).then(|| "restore failed: no backups".to_string()),
             audit_events: 1,
             counts: Vec::new(),
+            decrypted_fields: 0,
+            decrypted_chunks: 0,
             seconds: 0.1,
             finished_at: at,
         };

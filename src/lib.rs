@@ -3,6 +3,7 @@
 //! Dependencies point one way: `http` and `modules/*` → `tenancy`, `auth`, `crypto`,
 //! `domain`, `db`. Repositories take `&rusqlite::Connection` and know nothing of HTTP.
 
+pub mod alerts;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -56,6 +56,18 @@ pub fn tenant(db: &Database, now_unix: i64) -> AppResult<usize> {
     Ok(n)
 }
 
+/// Database files whose last integrity check failed (for the operator e-mail alerts).
+static DAMAGED: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// The files whose most recent integrity check failed.
+pub fn damaged_files() -> Vec<String> {
+    DAMAGED
+        .lock()
+        .map(|d| d.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// `PRAGMA quick_check`: Ok, or an error naming the first problems SQLite found.
 pub fn quick_check(db: &Database) -> AppResult<()> {
     let problems: Vec<String> = db.read_blocking(|c| {
@@ -63,8 +75,15 @@ pub fn quick_check(db: &Database) -> AppResult<()> {
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     })?;
+    let name = db.path().display().to_string();
     if problems.len() == 1 && problems[0] == "ok" {
+        if let Ok(mut d) = DAMAGED.lock() {
+            d.remove(&name);
+        }
         return Ok(());
+    }
+    if let Ok(mut d) = DAMAGED.lock() {
+        d.insert(name);
     }
     crate::metrics::global().integrity_failures.inc();
     tracing::error!(db = %db.path().display(), problems = ?problems, "integrity check failed");

@@ -57,6 +57,7 @@ pub struct Metrics {
     pub commits: Counter,
     pub wal_syncs: Counter,
     pub integrity_failures: Counter,
+    pub writer_poison_recovered: Counter,
 }
 
 static GLOBAL: OnceLock<Metrics> = OnceLock::new();
@@ -159,6 +160,11 @@ impl Metrics {
                 "bisman_integrity_failures_total",
                 "Scheduled integrity checks that found a damaged database file.",
                 &self.integrity_failures,
+            ),
+            (
+                "bisman_writer_panics_recovered_total",
+                "Writer connections recovered after a panic interrupted a write (rolled back).",
+                &self.writer_poison_recovered,
             ),
             (
                 "bisman_commits_total",

@@ -16,7 +16,32 @@ use crate::crypto::{generate_secret_hex, is_weak_key_material, MasterKey};
 
 pub struct Secrets {
     pub master: MasterKey,
+    /// `BISMAN_MASTER_KEY_PREVIOUS_FILE`, while a master-key rotation is under way.
+    pub previous: Option<MasterKey>,
     pub jwt: Zeroizing<Vec<u8>>,
+}
+
+/// Reads a master key file (no generation), naming `var` in any problem.
+pub fn read_master_key(
+    settings: &Settings,
+    path: &Path,
+    var: &str,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<MasterKey> {
+    let text = read_secret(settings, path, var, problems)?;
+    match MasterKey::from_file_text(&text) {
+        Ok(k) => Some(k),
+        Err(e) => {
+            problems.push(problem(
+                var,
+                format!(
+                    "{}: {e} (expected 32 random bytes as 64 hex chars or base64)",
+                    path.display()
+                ),
+            ));
+            None
+        }
+    }
 }
 
 fn problem(var: &str, msg: impl Into<String>) -> ConfigProblem {
@@ -83,8 +108,28 @@ pub fn load(settings: &Settings) -> Result<Secrets, Vec<ConfigProblem>> {
             Some(bytes)
         }
     });
+    // The SMTP password file, when configured: readable, and private in production.
+    if let Some(path) = settings
+        .smtp
+        .as_ref()
+        .and_then(|s| s.password_file.as_ref())
+    {
+        let _ = read_secret(settings, path, "BISMAN_SMTP_PASSWORD_FILE", &mut problems);
+    }
+    let previous = settings.master_key_previous_file.as_ref().and_then(|p| {
+        read_master_key(
+            settings,
+            p,
+            "BISMAN_MASTER_KEY_PREVIOUS_FILE",
+            &mut problems,
+        )
+    });
     match (master, jwt) {
-        (Some(master), Some(jwt)) if problems.is_empty() => Ok(Secrets { master, jwt }),
+        (Some(master), Some(jwt)) if problems.is_empty() => Ok(Secrets {
+            master,
+            previous,
+            jwt,
+        }),
         _ => Err(problems),
     }
 }

@@ -155,6 +155,37 @@ fn refresh_rotates_and_reuse_revokes_the_family() {
     );
 }
 
+/// Issue #13 (3): a refresh refused by the `/auth/*` limit must change nothing. It used
+/// to spend the token first, so the client's retry after the 429 presented a spent token
+/// and revoked the whole family: a rate limit logged the user out.
+#[test]
+fn a_rate_limited_refresh_leaves_the_session_alive() {
+    let app = TestApp::start_with(|s| {
+        s.rate_auth = bisman::config::RateSpec::parse("1/3s").expect("spec")
+    });
+    let email = app.create_tenant("acme");
+    let first = app.login("acme", &email, OWNER_PASSWORD);
+    let r1 = first["refresh_token"].as_str().expect("rt").to_string();
+    let second = json_of(
+        app.post("", "/api/v1/auth/refresh", &json!({"refresh_token": r1})),
+        200,
+    );
+    let r2 = second["refresh_token"].as_str().expect("rt").to_string();
+    let a2 = token_of(&second);
+    // The burst of one is spent: refused, and the token is not.
+    let refused = app.post("", "/api/v1/auth/refresh", &json!({"refresh_token": r2}));
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().get("retry-after").is_some());
+    json_of(app.get(&a2, "/api/v1/auth/me"), 200);
+    // After the refill the retry with the same token works and the login lives on.
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    let third = json_of(
+        app.post("", "/api/v1/auth/refresh", &json!({"refresh_token": r2})),
+        200,
+    );
+    json_of(app.get(&token_of(&third), "/api/v1/auth/me"), 200);
+}
+
 #[test]
 fn logout_survives_a_restart() {
     let mut app = TestApp::start();

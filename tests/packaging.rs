@@ -39,6 +39,12 @@ fn example_settings(text: &str) -> Vec<(String, String)> {
 /// Keys the example shows with an illustrative value instead of the default.
 const ILLUSTRATIVE: &[&str] = &[
     "master_key_file",
+    "master_key_previous_file",
+    "smtp_host",
+    "smtp_user",
+    "smtp_password_file",
+    "smtp_from",
+    "smtp_to",
     "jwt_secret_file",
     "cors_origins",
     "trusted_proxies",

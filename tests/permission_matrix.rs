@@ -78,6 +78,8 @@ struct World {
     series: String,
     credit_note: String,
     debit_note: String,
+    issued_credit_note: String,
+    issued_debit_note: String,
     n: Cell<u32>,
 }
 
@@ -750,6 +752,27 @@ fn cases() -> Vec<Case> {
             200,
             |w| none(format!("/api/v1/debit-notes/{}/issue", w.new_note("debit"))),
         ),
+        case(
+            M::GET,
+            "/api/v1/invoices/{id}/pdf",
+            &["sales.invoices:read"],
+            200,
+            |w| none(format!("/api/v1/invoices/{}/pdf", w.issued)),
+        ),
+        case(
+            M::GET,
+            "/api/v1/credit-notes/{id}/pdf",
+            &["sales.credit_notes:read"],
+            200,
+            |w| none(format!("/api/v1/credit-notes/{}/pdf", w.issued_credit_note)),
+        ),
+        case(
+            M::GET,
+            "/api/v1/debit-notes/{id}/pdf",
+            &["sales.debit_notes:read"],
+            200,
+            |w| none(format!("/api/v1/debit-notes/{}/pdf", w.issued_debit_note)),
+        ),
         // Payments and receivables.
         case(
             M::GET,
@@ -949,6 +972,8 @@ fn world() -> World {
         series: String::new(),
         credit_note: String::new(),
         debit_note: String::new(),
+        issued_credit_note: String::new(),
+        issued_debit_note: String::new(),
         n: Cell::new(0),
     };
     // A registered seller, so invoices and notes can be issued.
@@ -1007,6 +1032,22 @@ fn world() -> World {
     w.invoice_file = w.new_file("invoice", &w.draft.clone());
     w.credit_note = w.new_note("credit");
     w.debit_note = w.new_note("debit");
+    for kind in ["credit", "debit"] {
+        let id = w.new_note(kind);
+        json_of(
+            w.app.post(
+                &w.owner,
+                &format!("/api/v1/{kind}-notes/{id}/issue"),
+                &json!({}),
+            ),
+            200,
+        );
+        if kind == "credit" {
+            w.issued_credit_note = id;
+        } else {
+            w.issued_debit_note = id;
+        }
+    }
     w
 }
 

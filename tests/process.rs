@@ -444,3 +444,123 @@ fn db_stats_shows_tables_and_the_slow_statements_as_templates() {
         stderr(&missing)
     );
 }
+
+/// Starts `serve` and returns it with the log lines printed before it listened.
+fn serve_collecting_startup_log(cmd: &mut Command) -> (Child, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut child = cmd.stdout(Stdio::piped()).spawn().expect("spawn serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    for l in lines.by_ref().map_while(Result::ok) {
+        let done = l.contains("listening");
+        seen.push(l);
+        if done {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    (child, seen)
+}
+
+/// Issue #13 (4): with no replica configured nothing said that there were no backups.
+/// In production `bisman check` and the start-up log warn, /metrics says
+/// `bisman_replication_configured 0`, and owners are told on sign-in (the UI's banner).
+#[test]
+fn production_without_a_replica_says_so_in_check_the_log_metrics_and_to_owners() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let (master, jwt) = (dir.path().join("master.key"), dir.path().join("jwt.secret"));
+    write_secret(
+        &master,
+        "9f2c4e7a1b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8",
+        0o600,
+    );
+    write_secret(
+        &jwt,
+        "3e9a7c1f5b2d8e4a6c0f9b3d7e1a5c8f2b6d0e4a9c3f7b1d5e8a2c6f0b4d9e3a7c1f5b",
+        0o600,
+    );
+    let replica = dir.path().join("replica");
+    let replica_url = format!("file://{}", replica.display());
+    let prod = |replica: Option<&str>| {
+        let mut c = bisman(&data);
+        c.env("BISMAN_ENV", "production")
+            .env("BISMAN_MASTER_KEY_FILE", &master)
+            .env("BISMAN_JWT_SECRET_FILE", &jwt)
+            .env("BISMAN_LOG", "warn,bisman=info")
+            // Litestream is not what this test is about: nothing is started for it.
+            .env("BISMAN_LITESTREAM_MANAGED", "false")
+            .env("BISMAN_RESTORE_DRILL_INTERVAL", "off");
+        if let Some(url) = replica {
+            c.env("BISMAN_REPLICA_URL", url);
+        }
+        c
+    };
+    let o = run(prod(None).args([
+        "tenant",
+        "create",
+        "acme",
+        "--name",
+        "Acme",
+        "--owner-email",
+        "owner@acme.in",
+        "--owner-password",
+        OWNER_PASSWORD,
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let client = reqwest::blocking::Client::new();
+    for (replica, configured) in [(None, false), (Some(replica_url.as_str()), true)] {
+        let o = run(prod(replica).arg("check"));
+        assert!(
+            o.status.success(),
+            "a warning, not a failure: {}",
+            stderr(&o)
+        );
+        assert_eq!(
+            stderr(&o).contains("backups are not configured"),
+            !configured,
+            "{}",
+            stderr(&o)
+        );
+        let port = free_port();
+        let (mut server, log) = serve_collecting_startup_log(
+            prod(replica)
+                .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+                .arg("serve"),
+        );
+        assert_eq!(
+            log.iter()
+                .any(|l| l.contains("backups are not configured") && l.contains("WARN")),
+            !configured,
+            "{log:?}"
+        );
+        let base = format!("http://127.0.0.1:{port}");
+        let metrics = client
+            .get(format!("{base}/metrics"))
+            .send()
+            .and_then(|r| r.text())
+            .expect("metrics");
+        let line = format!("bisman_replication_configured {}", u8::from(configured));
+        assert!(metrics.contains(&line), "{metrics}");
+        assert!(metrics.contains("bisman_production 1"), "{metrics}");
+        let login: serde_json::Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"tenant": "acme", "email": "owner@acme.in", "password": OWNER_PASSWORD}))
+            .send()
+            .and_then(|r| r.json())
+            .expect("login");
+        assert_eq!(
+            login["user"]["backups_not_configured"], !configured,
+            "{login}"
+        );
+        let me: serde_json::Value = client
+            .get(format!("{base}/api/v1/auth/me"))
+            .bearer_auth(login["access_token"].as_str().expect("token"))
+            .send()
+            .and_then(|r| r.json())
+            .expect("me");
+        assert_eq!(me["backups_not_configured"], !configured, "{me}");
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+}

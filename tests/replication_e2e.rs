@@ -79,13 +79,44 @@ impl Appliance {
     }
 
     fn serve(&self, port: u16) -> Served {
-        let child = spawn_until_listening(
-            self.cmd()
-                .env("BISMAN_BIND", format!("127.0.0.1:{port}"))
-                .arg("serve")
-                .stderr(Stdio::null()),
+        self.serve_with(port, &[])
+    }
+
+    fn serve_with(&self, port: u16, extra: &[(&str, &str)]) -> Served {
+        let mut cmd = self.cmd();
+        cmd.env("BISMAN_BIND", format!("127.0.0.1:{port}"))
+            .envs(extra.iter().copied())
+            .arg("serve")
+            .stderr(Stdio::null());
+        Served(spawn_until_listening(&mut cmd))
+    }
+
+    fn create_tenant(&self, slug: &str, replica_env: bool) {
+        let email = format!("owner@{slug}.in");
+        let mut cmd = self.cmd();
+        if !replica_env {
+            // As an operator running plain `bisman` without the service's environment:
+            // this process knows of no replica and cannot tell Litestream.
+            cmd.env_remove("BISMAN_REPLICA_URL");
+        }
+        let o = cmd
+            .args([
+                "tenant",
+                "create",
+                slug,
+                "--name",
+                slug,
+                "--owner-email",
+                &email,
+            ])
+            .args(["--owner-password", OWNER_PASSWORD])
+            .output()
+            .expect("run bisman");
+        assert!(
+            o.status.success(),
+            "tenant create: {}",
+            String::from_utf8_lossy(&o.stderr)
         );
-        Served(child)
     }
 
     /// The replica's transaction id for `name`, from `bisman backup status --json`.
@@ -389,4 +420,175 @@ fn sigkill_during_writes_loses_nothing_acknowledged_before_the_last_seconds() {
         "litestream supervised again"
     );
     drop(again);
+}
+
+/// Object keys under `prefix` in a moto bucket (moto answers unsigned listings).
+fn s3_keys(moto: &Moto, bucket: &str, prefix: &str) -> Vec<String> {
+    let body = reqwest::blocking::get(format!(
+        "{}/{bucket}?list-type=2&prefix={prefix}",
+        moto.endpoint()
+    ))
+    .and_then(|r| r.text())
+    .unwrap_or_default();
+    body.split("<Key>")
+        .skip(1)
+        .filter_map(|k| k.split_once("</Key>").map(|(k, _)| k.to_string()))
+        .collect()
+}
+
+fn ready(client: &reqwest::blocking::Client, base: &str) -> Option<(u16, Value)> {
+    let r = client.get(format!("{base}/ready")).send().ok()?;
+    let status = r.status().as_u16();
+    Some((status, r.json().ok()?))
+}
+
+/// Issue #13 (1): `bisman tenant create` in another process while `serve` runs used to
+/// leave the new tenant unreplicated until a restart. The server reconciles the control
+/// DB's tenants with what Litestream replicates. This tenant is created by a CLI that
+/// does not even know a replica is configured, so only the server can register it.
+#[test]
+fn a_tenant_created_with_the_cli_while_serving_is_replicated_and_restorable() {
+    let moto = Moto::start();
+    let a = Appliance::new(&moto, "bisman-reconcile");
+    a.create_tenant("acme", true);
+    let port = free_port();
+    let server = a.serve_with(port, &[("BISMAN_RESTORE_DRILL_INTERVAL", "off")]);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let children = loop {
+        let c = litestream_children(server.id());
+        if !c.is_empty() || started.elapsed() > Duration::from_secs(20) {
+            break c;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(children.len(), 1, "one supervised litestream");
+
+    a.create_tenant("lateco", false);
+    a.create_tenant("clico", true);
+    for slug in ["lateco", "clico"] {
+        let token = login(&client, &base, slug, &format!("owner@{slug}.in"));
+        assert!(create_role(&client, &base, &token, &format!("{slug}-role")));
+        a.wait_replicated(&format!("tenants/{slug}"), 0);
+    }
+    // Replicated through the running Litestream (no restart), and kept in its config
+    // so that a restart of Litestream keeps replicating them.
+    assert_eq!(litestream_children(server.id()), children);
+    let config =
+        std::fs::read_to_string(a.dir.path().join("litestream.yml")).expect("litestream.yml");
+    assert!(
+        config.contains("tenants/lateco/tenant.db") && config.contains("tenants/clico"),
+        "{config}"
+    );
+    // The role written after creation is in the replica: wait until it is out, then restore.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for attempt in 0.. {
+        let restored = a.restore("lateco", None, &format!("lateco-{attempt}.db"));
+        if role_names(&restored) == vec!["lateco-role".to_string()] {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "lateco-role never reached the replica"
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    // And /ready says so for every tenant.
+    let started = Instant::now();
+    loop {
+        let (status, body) = ready(&client, &base).expect("ready");
+        if status == 200 {
+            assert_eq!(body["checks"]["replication"], "ok");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "/ready stayed {status}: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(server);
+}
+
+/// Issue #13 (2): `/ready` said ok for a moment after start, before any replica existed,
+/// and then "no replica yet" until about 14 s after the first snapshot was in the store.
+/// It must never say ok before the replica has the data, and must say ok within a few
+/// seconds of the first successful sync.
+#[test]
+fn ready_is_never_ok_before_the_replica_has_the_data_and_is_ok_soon_after() {
+    let moto = Moto::start();
+    let a = Appliance::new(&moto, "bisman-ready");
+    a.create_tenant("acme", true);
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    let quiet = ("BISMAN_RESTORE_DRILL_INTERVAL", "off");
+
+    // A bucket that does not exist: nothing ever reaches a replica, so never ready.
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = a.serve_with(
+        port,
+        &[
+            quiet,
+            ("BISMAN_REPLICA_URL", "s3://bisman-missing/appliance"),
+        ],
+    );
+    let started = Instant::now();
+    let mut last = None;
+    while started.elapsed() < Duration::from_secs(8) {
+        if let Some((status, body)) = ready(&client, &base) {
+            assert_ne!(status, 200, "ready without a replica: {body}");
+            last = Some(body);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let last = last.expect("an answer");
+    let check = last["checks"]["replication"].as_str().unwrap_or_default();
+    assert!(
+        check.contains("acme") && check.contains("control"),
+        "{last}"
+    );
+    drop(server);
+
+    // The real bucket: ready only once the store holds every database, and soon after.
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = a.serve_with(port, &[quiet]);
+    let started = Instant::now();
+    let (mut in_store, mut ready_at) = (None, None);
+    while ready_at.is_none() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never ready");
+        let keys = s3_keys(&moto, "bisman-ready", "appliance/");
+        let has = |p: &str| keys.iter().any(|k| k.starts_with(p) && k.ends_with(".ltx"));
+        if in_store.is_none() && has("appliance/control/") && has("appliance/tenants/acme/") {
+            in_store = Some(started.elapsed());
+        }
+        if let Some((200, _)) = ready(&client, &base) {
+            ready_at = Some(started.elapsed());
+            assert!(
+                in_store.is_some() || {
+                    let keys = s3_keys(&moto, "bisman-ready", "appliance/");
+                    keys.iter()
+                        .any(|k| k.starts_with("appliance/tenants/acme/"))
+                        && keys.iter().any(|k| k.starts_with("appliance/control/"))
+                },
+                "ready at {ready_at:?} before the store had every database: {keys:?}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (in_store, ready_at) = (in_store.unwrap_or_default(), ready_at.unwrap_or_default());
+    eprintln!("replica in the store after {in_store:?}, /ready ok after {ready_at:?}");
+    assert!(
+        ready_at.saturating_sub(in_store) < Duration::from_secs(5),
+        "ready {:?} after the replica reached the store",
+        ready_at.saturating_sub(in_store)
+    );
+    drop(server);
 }

@@ -260,3 +260,95 @@ fn backup_verify_and_scheduled_drills_pass_and_report_failures() {
     );
     drop(server);
 }
+
+/// Issue #13 (5): a drill restores control.db as well, opens the tenant's keys from it
+/// with the master key, and decrypts a sample of encrypted fields and a document chunk;
+/// with the wrong master key the same drill fails, naming the keys.
+#[test]
+fn a_drill_restores_control_db_and_decrypts_fields_and_a_document_chunk() {
+    use reqwest::blocking::multipart::{Form, Part};
+    let moto = Moto::start();
+    let a = Appliance::new(&moto, "bisman-drill-keys");
+    a.create_tenant("acme");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = a.serve(port, &[("BISMAN_RESTORE_DRILL_INTERVAL", "off")]);
+    let http = client();
+    let login: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"tenant": "acme", "email": "owner@acme.in", "password": OWNER_PASSWORD}))
+        .send()
+        .and_then(|r| r.json())
+        .expect("login");
+    let token = token_of(&login);
+    let post = |path: &str, body: Value| -> Value {
+        let r = http
+            .post(format!("{base}{path}"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .expect("post");
+        assert_eq!(r.status(), 201, "{path}");
+        r.json().expect("json")
+    };
+    let branch = post(
+        "/api/v1/branches",
+        json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
+    );
+    let digits: Vec<u8> = "50000000001".bytes().map(|b| b - b'0').collect();
+    let check = bisman::domain::verhoeff_check_digit(&digits).expect("check digit");
+    let employee = post(
+        "/api/v1/employees",
+        json!({"employee_code": "E1", "name": "Asha", "branch_id": branch["id"],
+               "pan": "ABCDE1234F", "aadhaar": format!("50000000001{check}"),
+               "bank_account": {"account_number": "50100000000001", "ifsc": "HDFC0001234", "bank_name": "HDFC"},
+               "monthly_salary_paise": 100_000, "status": "active"}),
+    );
+    let mut pdf = b"%PDF-1.4\n1 0 obj\n<< /Title (drill) >>\nendobj\n".to_vec();
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    let part = Part::bytes(pdf)
+        .file_name("id.pdf")
+        .mime_str("application/pdf")
+        .expect("mime");
+    let form = Form::new()
+        .text("entity", "employee")
+        .text(
+            "entity_id",
+            employee["id"].as_str().expect("id").to_string(),
+        )
+        .part("file", part);
+    let r = http
+        .post(format!("{base}/api/v1/files"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .expect("upload");
+    assert_eq!(r.status(), 201);
+
+    // Once the replica has the employee and the document, the drill decrypts them.
+    let out = eventually(120, "drill decrypted the sample", || {
+        let o = a.run(&["backup", "verify", "--tenant", "acme"]);
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        (o.status.success() && out.contains("3 encrypted fields and 1 document chunk(s) decrypt"))
+            .then_some(out)
+    });
+    assert!(out.contains("with control.db restored too"), "{out}");
+    drop(server);
+
+    // Another master key: the restored keys do not open, and the drill says so.
+    let wrong = a.dir.path().join("wrong.key");
+    std::fs::write(
+        &wrong,
+        "9f2c4e7a1b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8\n",
+    )
+    .expect("key");
+    let o = a
+        .cmd()
+        .env("BISMAN_MASTER_KEY_FILE", &wrong)
+        .args(["backup", "verify", "--tenant", "acme"])
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("do not open with the master key"), "{out}");
+}

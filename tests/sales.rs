@@ -17,6 +17,8 @@ mod notes;
 mod numbering;
 #[path = "sales/payments.rs"]
 mod payments;
+#[path = "sales/pdf.rs"]
+mod pdf;
 #[path = "sales/receivables.rs"]
 mod receivables;
 #[path = "sales/support.rs"]

@@ -33,6 +33,8 @@ pub struct Auth {
     /// (tenant, user, auth generation) → the user's roles and permissions.
     principals: Cache<(String, String, u64), Arc<Principal>>,
     pub password_max_age_days: u32,
+    /// Production with no replica configured: owners are told on sign-in (`Me`).
+    pub backups_missing: bool,
 }
 
 impl Auth {
@@ -55,6 +57,7 @@ impl Auth {
                 .time_to_idle(Duration::from_secs(600))
                 .build(),
             password_max_age_days,
+            backups_missing: false,
         }
     }
 

@@ -87,6 +87,17 @@ pub fn open(auth: &Auth, s: &Subject, now: i64) -> AppResult<TokenPair> {
     })
 }
 
+/// The user a refresh token was issued to, without spending it (None when unknown). Lets
+/// the caller apply the per-user `/auth/*` limit before anything changes: a refused
+/// request must not spend the token, or the client's retry would look like a replay.
+pub fn owner_of(auth: &Auth, refresh_token: &str) -> AppResult<Option<String>> {
+    let hash = hash_refresh(refresh_token);
+    let row = auth
+        .control
+        .read_blocking(|c| sessions::find_refresh(c, &hash))?;
+    Ok(row.map(|r| r.user_id))
+}
+
 /// Spends a refresh token. Unknown, expired, revoked or reused → 401 (reuse revokes the family).
 pub fn spend(auth: &Auth, refresh_token: &str, now: i64) -> AppResult<RefreshRow> {
     let hash = hash_refresh(refresh_token);

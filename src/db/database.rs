@@ -4,7 +4,7 @@
 //! async runtime never stalls on disk I/O.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use r2d2_sqlite::SqliteConnectionManager;
@@ -14,7 +14,7 @@ use scheduled_thread_pool::ScheduledThreadPool;
 use super::connection::{configure_reader, open_writer};
 use super::group_sync::{wal_path, GroupSync};
 use super::migrate::{MigrateError, Migrator};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 pub struct Database {
     path: PathBuf,
@@ -163,10 +163,7 @@ impl Database {
     }
 
     pub fn write_blocking<T>(&self, f: impl FnOnce(&Transaction) -> AppResult<T>) -> AppResult<T> {
-        let mut conn = self
-            .writer
-            .lock()
-            .map_err(|_| AppError::internal("writer connection poisoned"))?;
+        let mut conn = self.lock_writer();
         let started = Instant::now();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
@@ -182,11 +179,30 @@ impl Database {
 
     /// Direct access to the writer for maintenance (checkpoints, VACUUM INTO).
     pub fn with_writer<T>(&self, f: impl FnOnce(&mut Connection) -> AppResult<T>) -> AppResult<T> {
-        let mut conn = self
-            .writer
-            .lock()
-            .map_err(|_| AppError::internal("writer connection poisoned"))?;
+        let mut conn = self.lock_writer();
         f(&mut conn)
+    }
+
+    /// The writer connection. A panic while it was held poisons the mutex; the state
+    /// behind it is still sound (a `Transaction` rolls back when dropped during the
+    /// unwind, and any transaction left open by hand is rolled back here), so the lock
+    /// is recovered instead of leaving the database unwritable until a restart.
+    fn lock_writer(&self) -> MutexGuard<'_, Connection> {
+        match self.writer.lock() {
+            Ok(conn) => conn,
+            Err(poisoned) => {
+                let conn = poisoned.into_inner();
+                self.writer.clear_poison();
+                if !conn.is_autocommit() {
+                    if let Err(e) = conn.execute_batch("ROLLBACK") {
+                        tracing::error!(db = %self.path.display(), error = %e, "could not roll back after a panic");
+                    }
+                }
+                crate::metrics::global().writer_poison_recovered.inc();
+                tracing::warn!(db = %self.path.display(), "a panic interrupted a write; its transaction was rolled back and the writer recovered");
+                conn
+            }
+        }
     }
 
     /// Moves the WAL into the main file and truncates it (used at shutdown).
@@ -263,6 +279,44 @@ mod tests {
             sql: "ALTER TABLE a ADD COLUMN y TEXT;",
         },
     ];
+
+    /// Issue #13 (6): a panic while holding the writer poisoned its mutex, and every
+    /// later write failed with "writer connection poisoned" until a restart.
+    #[test]
+    fn a_panic_inside_a_write_leaves_the_database_writable() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("t.db");
+        let db = Database::open(&path, &Migrator::new(V1), 1, Duration::from_secs(1)).expect("db");
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = db.write_blocking(|tx| {
+                tx.execute("INSERT INTO a (x) VALUES (1)", [])?;
+                panic!("a bug in a handler");
+                #[allow(unreachable_code)]
+                Ok(())
+            });
+        }));
+        assert!(panicked.is_err());
+        // A transaction opened by hand through with_writer and abandoned by a panic.
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = db.with_writer(|c| {
+                c.execute_batch("BEGIN IMMEDIATE; INSERT INTO a (x) VALUES (2);")?;
+                panic!("a bug in maintenance");
+                #[allow(unreachable_code)]
+                Ok(())
+            });
+        }));
+        assert!(panicked.is_err());
+        db.write_blocking(|tx| Ok(tx.execute("INSERT INTO a (x) VALUES (3)", [])?))
+            .expect("writable after the panics");
+        let xs: Vec<i64> = db
+            .read_blocking(|c| {
+                let mut st = c.prepare("SELECT x FROM a ORDER BY x")?;
+                let rows = st.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .expect("rows");
+        assert_eq!(xs, vec![3], "the interrupted writes were rolled back");
+    }
 
     #[test]
     fn an_upgrade_keeps_a_consistent_snapshot_of_the_old_schema() {

@@ -2,11 +2,18 @@
 
 use super::migrate::{Migration, Migrator};
 
-static CONTROL: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../../migrations/control/0001_init.sql"),
-}];
+static CONTROL: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../../migrations/control/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "alert_notifications",
+        sql: include_str!("../../migrations/control/0002_alert_notifications.sql"),
+    },
+];
 
 static TENANT: &[Migration] = &[
     Migration {

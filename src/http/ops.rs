@@ -171,6 +171,16 @@ pub fn metrics_text(
             samples: vec![(vec![], settings.max_open_tenants as f64)],
         },
         Gauge {
+            name: "bisman_replication_configured",
+            help: "1 when a replica (BISMAN_REPLICA_URL) is configured, 0 when nothing backs the data up.",
+            samples: vec![(vec![], f64::from(u8::from(settings.replica_url.is_some())))],
+        },
+        Gauge {
+            name: "bisman_production",
+            help: "1 in production (BISMAN_ENV=production), else 0; lets alerts ignore test appliances.",
+            samples: vec![(vec![], f64::from(u8::from(settings.is_production())))],
+        },
+        Gauge {
             name: "bisman_sqlite_heap_bytes",
             help: "Heap held by SQLite over all connections (page caches, schemas, statements).",
             samples: vec![(vec![], crate::db::memory::sqlite_heap().0 as f64)],

@@ -1,6 +1,7 @@
 //! Tenant key store: the master key in memory, each tenant's wrapped keys in the control
 //! DB, unwrapped key rings cached.
 
+pub mod recovery;
 pub mod rotate;
 
 use std::sync::Arc;
@@ -19,6 +20,8 @@ pub const RING_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(3
 
 pub struct KeyStore {
     master: MasterKey,
+    /// The master key before `keys rotate-master`, while keys wrapped under it remain.
+    previous: Option<MasterKey>,
     control: Arc<Database>,
     rings: Cache<String, Arc<TenantKeys>>,
 }
@@ -29,8 +32,19 @@ fn crypto_err(e: CryptoError) -> AppError {
 
 impl KeyStore {
     pub fn new(master: MasterKey, control: Arc<Database>) -> KeyStore {
+        KeyStore::with_previous(master, None, control)
+    }
+
+    /// A key store that also reads tenant keys still wrapped under `previous` (during a
+    /// master-key rotation). New keys are always wrapped under `master`.
+    pub fn with_previous(
+        master: MasterKey,
+        previous: Option<MasterKey>,
+        control: Arc<Database>,
+    ) -> KeyStore {
         KeyStore {
             master,
+            previous,
             control,
             // A bounded lifetime as a backstop: a ring cached before a rotation by another
             // process is dropped within minutes even where no reload is triggered.
@@ -43,6 +57,10 @@ impl KeyStore {
 
     pub fn master(&self) -> &MasterKey {
         &self.master
+    }
+
+    pub fn previous_master(&self) -> Option<&MasterKey> {
+        self.previous.as_ref()
     }
 
     /// Creates and stores the first data key and the index key of a new tenant.
@@ -71,9 +89,11 @@ impl KeyStore {
         if let Some(r) = self.rings.get(tenant) {
             return Ok(r);
         }
-        let ring = self
-            .control
-            .read_blocking(|c| load_ring(c, &self.master, tenant))?;
+        let ring = self.control.read_blocking(|c| match &self.previous {
+            // During `keys rotate-master` each wrapped key opens with one of the two.
+            Some(previous) => load_ring_any(c, &[&self.master, previous], tenant),
+            None => load_ring(c, &self.master, tenant),
+        })?;
         let ring = Arc::new(ring);
         self.rings.insert(tenant.to_string(), Arc::clone(&ring));
         Ok(ring)
@@ -134,4 +154,42 @@ pub fn load_ring(c: &Connection, master: &MasterKey, tenant: &str) -> AppResult<
         |r| r.get(0),
     )?;
     TenantKeys::from_wrapped(master, tenant, current, versions, &index).map_err(crypto_err)
+}
+
+/// Like [`load_ring`], each wrapped key opened by whichever of `masters` opens it (while
+/// `keys rotate-master` has re-wrapped some of a tenant's keys and not others).
+pub fn load_ring_any(
+    c: &Connection,
+    masters: &[&MasterKey],
+    tenant: &str,
+) -> AppResult<TenantKeys> {
+    use crate::crypto::{unwrap_data_key, unwrap_index_key};
+    let mut stmt = c.prepare_cached("SELECT version, wrapped FROM tenant_data_keys WHERE tenant = ?1 AND retired_at IS NULL ORDER BY version")?;
+    let versions: Vec<(u32, Vec<u8>)> = stmt
+        .query_map([tenant], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let current = versions
+        .last()
+        .map(|(v, _)| *v)
+        .ok_or_else(|| AppError::internal(format!("tenant {tenant} has no data key")))?;
+    let mut keys = std::collections::BTreeMap::new();
+    for (version, wrapped) in &versions {
+        let key = masters
+            .iter()
+            .find_map(|m| unwrap_data_key(m, tenant, *version, wrapped).ok())
+            .ok_or(CryptoError::Decrypt)
+            .map_err(crypto_err)?;
+        keys.insert(*version, key);
+    }
+    let index: Vec<u8> = c.query_row(
+        "SELECT wrapped FROM tenant_index_keys WHERE tenant = ?1",
+        [tenant],
+        |r| r.get(0),
+    )?;
+    let index = masters
+        .iter()
+        .find_map(|m| unwrap_index_key(m, tenant, &index).ok())
+        .ok_or(CryptoError::Decrypt)
+        .map_err(crypto_err)?;
+    TenantKeys::new(tenant, current, keys, index).map_err(crypto_err)
 }

@@ -127,10 +127,7 @@ pub async fn status(
         }
         if let Some(d) = daemon.get(&path) {
             st.daemon_state = Some(d.status.clone());
-            st.daemon_last_sync_at = d
-                .last_sync_at
-                .as_deref()
-                .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
+            st.daemon_last_sync_at = d.last_sync();
         }
         st.lag_seconds = lag(&st, now);
         out.push(st);
@@ -226,33 +223,53 @@ struct DaemonList {
     databases: Vec<DaemonDb>,
 }
 
-#[derive(Deserialize)]
-struct DaemonDb {
-    path: String,
-    status: String,
-    last_sync_at: Option<String>,
+/// One database as the running daemon reports it (`litestream list`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct DaemonDb {
+    pub path: String,
+    pub status: String,
+    /// The last successful sync to the replica (RFC 3339). Absent until the first one;
+    /// Litestream advances it every few seconds while syncs succeed, also when idle.
+    pub last_sync_at: Option<String>,
 }
 
-/// The running daemon's view per database path, from `litestream list`.
-async fn daemon_view(bin: &Path, socket: &Path) -> Result<HashMap<String, DaemonDb>> {
+impl DaemonDb {
+    pub fn last_sync(&self) -> Option<OffsetDateTime> {
+        self.last_sync_at
+            .as_deref()
+            .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+    }
+}
+
+/// The databases the daemon listening on `socket` replicates, by path. Fails when the
+/// daemon does not answer or answers something unexpected.
+pub async fn daemon_databases(bin: &Path, socket: &Path) -> Result<HashMap<String, DaemonDb>> {
     let sock = socket.display().to_string();
     let args = ["list", "-socket", sock.as_str(), "-timeout", "10", "-json"];
-    let out = match run_litestream(bin, args, Some(CALL_LIMIT)).await {
-        Ok(o) => o,
-        Err(e @ ReplicationError::Spawn { .. }) => return Err(e),
+    let out = run_litestream(bin, args, Some(CALL_LIMIT)).await?;
+    let list =
+        serde_json::from_str::<DaemonList>(&out.stdout).map_err(|e| ReplicationError::Parse {
+            command: "list".into(),
+            detail: format!("{e}: {}", out.stdout.trim()),
+        })?;
+    Ok(list
+        .databases
+        .into_iter()
+        .map(|d| (d.path.clone(), d))
+        .collect())
+}
+
+/// The running daemon's view per database path, from `litestream list`; empty when it
+/// cannot be had.
+async fn daemon_view(bin: &Path, socket: &Path) -> Result<HashMap<String, DaemonDb>> {
+    match daemon_databases(bin, socket).await {
+        Ok(m) => Ok(m),
+        Err(e @ ReplicationError::Spawn { .. }) => Err(e),
         Err(e) => {
             tracing::warn!(error = %e, "litestream list failed; daemon view unknown");
-            return Ok(HashMap::new());
+            Ok(HashMap::new())
         }
-    };
-    Ok(serde_json::from_str::<DaemonList>(&out.stdout)
-        .map(|l| {
-            l.databases
-                .into_iter()
-                .map(|d| (d.path.clone(), d))
-                .collect()
-        })
-        .unwrap_or_default())
+    }
 }
 
 #[cfg(test)]

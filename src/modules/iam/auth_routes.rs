@@ -118,8 +118,12 @@ pub async fn change_password(
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "The signed-in user", body = Me)))]
 #[rocket::get("/auth/me")]
-pub async fn me(user: AnyTenantUser) -> Json<Me> {
-    Json(service::me_of(&user.principal, user.claims.pwx))
+pub async fn me(user: AnyTenantUser, auth: &State<Arc<Auth>>) -> Json<Me> {
+    Json(service::me_of(
+        &user.principal,
+        user.claims.pwx,
+        auth.backups_missing,
+    ))
 }
 
 /// The request id as a handler parameter.

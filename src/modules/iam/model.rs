@@ -36,6 +36,9 @@ pub struct Me {
     pub permissions: Vec<String>,
     pub branch_ids: Vec<String>,
     pub password_expired: bool,
+    /// True for a tenant owner when this appliance runs in production with no replica
+    /// configured: the UI shows a banner until backups are set up.
+    pub backups_not_configured: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

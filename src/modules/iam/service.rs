@@ -22,7 +22,7 @@ fn password_expired(changed_at: &str, max_age_days: u32) -> bool {
         .is_none_or(|t| clock::now() - t > time::Duration::days(i64::from(max_age_days)))
 }
 
-pub fn me_of(p: &principal::Principal, password_expired: bool) -> Me {
+pub fn me_of(p: &principal::Principal, password_expired: bool, backups_missing: bool) -> Me {
     Me {
         id: p.user_id.clone(),
         email: p.email.clone(),
@@ -31,6 +31,7 @@ pub fn me_of(p: &principal::Principal, password_expired: bool) -> Me {
         permissions: p.permissions.iter().cloned().collect(),
         branch_ids: p.branch_ids.clone(),
         password_expired,
+        backups_not_configured: backups_missing && p.roles.iter().any(|r| r == "owner"),
     }
 }
 
@@ -119,7 +120,7 @@ pub fn login(
     Ok(LoginResponse {
         tokens,
         password_expired: expired,
-        user: me_of(&p, expired),
+        user: me_of(&p, expired, auth.backups_missing),
     })
 }
 
@@ -128,9 +129,13 @@ pub fn refresh(auth: &Auth, tenants: &Tenants, token: &str, ip: &str) -> AppResu
     if token.len() > 200 {
         return Err(AppError::Unauthorized);
     }
+    // The limit first: a refused (429) request changes nothing, so the client's retry
+    // with the same token still works instead of looking like a replay.
+    if let Some(user_id) = sessions::owner_of(auth, token)? {
+        auth.limits.auth.check(&format!("{ip}|{user_id}"))?;
+    }
     let now = clock::unix_now();
     let row = sessions::spend(auth, token, now)?;
-    auth.limits.auth.check(&format!("{ip}|{}", row.user_id))?;
     match row.scope.as_str() {
         "tenant" => {
             let slug = row.tenant.clone().ok_or(AppError::Unauthorized)?;
@@ -162,7 +167,7 @@ pub fn refresh(auth: &Auth, tenants: &Tenants, token: &str, ip: &str) -> AppResu
             Ok(LoginResponse {
                 tokens,
                 password_expired: expired,
-                user: me_of(&p, expired),
+                user: me_of(&p, expired, auth.backups_missing),
             })
         }
         _ => {
@@ -189,6 +194,7 @@ pub fn refresh(auth: &Auth, tenants: &Tenants, token: &str, ip: &str) -> AppResu
                     permissions: vec![],
                     branch_ids: vec![],
                     password_expired: false,
+                    backups_not_configured: false,
                 },
             })
         }

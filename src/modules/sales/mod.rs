@@ -8,6 +8,7 @@ pub mod invoices;
 pub mod items;
 pub mod notes;
 pub mod payments;
+pub mod print;
 pub mod receivables;
 pub mod series;
 
@@ -19,5 +20,6 @@ pub fn routes() -> Vec<rocket::Route> {
     r.extend(receivables::routes::routes());
     r.extend(series::routes::routes());
     r.extend(notes::routes::routes());
+    r.extend(print::routes::routes());
     r
 }

@@ -81,7 +81,10 @@ pub async fn create_tenant(
     let p = blocking::run(move || service::provision_tenant(&t, &k, &body.0, &actor)).await?;
     tracing::info!(target: "bisman::security", admin = %admin.id, tenant = %p.created.tenant.slug, "tenant created");
     if let Some(r) = &replication.0 {
-        r.register_tenant(&p.created.tenant.slug).await;
+        if let Err(e) = r.register_tenant(&p.created.tenant.slug).await {
+            tracing::error!(tenant = %p.created.tenant.slug, error = %e, "replication: could not register the new tenant now; the reconcile loop retries every few seconds");
+            r.nudge();
+        }
     }
     Ok((Status::Created, Json(p.created)))
 }

@@ -189,7 +189,11 @@ pub fn note(n: &Note, inv: &Invoice, copy: CopyLabel, now: &Current) -> AppResul
                     description: l.description.clone(),
                     hsn_sac: l.hsn_sac.clone(),
                     quantity: l.quantity.map(|q| q.to_string()).unwrap_or_default(),
-                    unit: if l.quantity.is_some() { l.unit.clone() } else { String::new() },
+                    unit: if l.quantity.is_some() {
+                        l.unit.clone()
+                    } else {
+                        String::new()
+                    },
                     unit_price_paise: match (l.quantity, orig) {
                         (Some(_), Some(o)) => o.unit_price_paise,
                         _ => 0,

@@ -48,7 +48,7 @@ fn current(tenant: &Arc<TenantHandle>, keys: &KeyStore) -> AppResult<Current> {
         .read_blocking(|c| Ok((company::get(c)?, company::logo(c)?)))?;
     let bank_account = match row.bank_account_enc {
         None => None,
-        Some(_) => company_service::bank_account(&keys.ring_blocking(&tenant.slug)?, &row)?,
+        Some(_) => company_service::bank_account(&*keys.ring_blocking(&tenant.slug)?, &row)?,
     };
     Ok(Current {
         company: row,

@@ -1455,6 +1455,10 @@ async function paymentsPanel(panel) {
 function renderDashboard(main) {
   const user = session.get()?.user || {};
   put(main, pageHeader('Dashboard'), h('p.lede', `Welcome, ${user.name || user.email || ''}.`));
+  // Set by the server for owners while production runs with no replica configured.
+  if (user.backups_not_configured) {
+    put(main, h('p.notice', { role: 'alert' }, 'Backups are not configured: if this server\'s disk fails, every record is lost. Ask your administrator to set up replication (docs/operations.md, section 2).'));
+  }
   const grid = h('div.dash-grid');
   put(main, grid);
   if (session.can('reports.receivables:read')) {
