@@ -7,12 +7,14 @@
 //!     cargo bench --bench load -- business                         # reads, writes, baseline
 //!     cargo bench --bench load -- mix [TENANTS] [REQUESTS]          # 80/20 over 1 and TENANTS
 //!     cargo bench --bench load -- scale [BIG]                      # list pages at 10 k and BIG
+//!     cargo bench --bench load -- tax [PDFS] [NOTES]               # invoice PDF, credit notes
 //!
 //! Results go to stdout as a Markdown table; docs/benchmarks.md records them with the machine.
 
 mod baseline;
 mod business;
 mod shop;
+mod tax;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -449,8 +451,9 @@ fn main() {
             println!("many/one throughput ratio {:.2}", many / one);
         }
         Some("scale") => business::scale(num(1, 1_000_000)),
+        Some("tax") => tax::tax_documents(num(1, 500), num(2, 2_000)),
         Some(other) => {
-            eprintln!("unknown scenario {other}; use tenants, auth, business, mix or scale")
+            eprintln!("unknown scenario {other}; use tenants, auth, business, mix, scale or tax")
         }
     }
 }

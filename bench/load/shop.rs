@@ -99,12 +99,25 @@ pub fn open_shop(
 ) -> Shop {
     let (n_customers, n_items, n_employees, n_invoices) = size;
     let token = login(c, base, slug).expect("login");
+    // A registered seller: the company's legal name and a branch GSTIN (Rule 46(a)).
+    let registered = c
+        .put(format!("{base}/api/v1/company"))
+        .bearer_auth(&token)
+        .json(&json!({"legal_name": format!("Bench Traders {t} Private Limited")}))
+        .send()
+        .is_ok_and(|r| r.status().is_success());
+    assert!(registered, "company profile");
+    let first = "29AAPFU0939F1Z";
+    let gstin = format!(
+        "{first}{}",
+        bisman::domain::gstin_check_char(first).expect("check char")
+    );
     let branch = id(post(
         c,
         base,
         &token,
         "/api/v1/branches",
-        &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
+        &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road", "gstin": gstin}),
     ));
     let mut s = Shop {
         token,

@@ -27,7 +27,7 @@ pub fn routes() -> Vec<rocket::Route> {
 #[rocket::get("/company")]
 pub async fn get_company(user: TenantUser) -> AppResult<Json<Company>> {
     user.require("org.company:read")?;
-    let row = user.tenant.db.read(|c| repo::get(c)).await?;
+    let row = user.tenant.db.read(repo::get).await?;
     Ok(Json(row.view()))
 }
 
@@ -58,7 +58,7 @@ pub async fn get_logo(user: TenantUser) -> AppResult<Binary> {
     let (mime, bytes) = user
         .tenant
         .db
-        .read(|c| repo::logo(c))
+        .read(repo::logo)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Binary {

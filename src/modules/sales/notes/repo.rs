@@ -280,13 +280,16 @@ pub fn mark_issued(c: &Connection, r: &IssueNote<'_>) -> AppResult<()> {
     Ok(())
 }
 
-/// Per invoice line, what issued notes of `kind` already took: (quantity in thousandths,
-/// taxable paise), and the sum of their grand totals.
+/// Per invoice line number: (quantity in thousandths, taxable paise) taken by notes.
+pub type TakenPerLine = HashMap<i64, (i64, i64)>;
+
+/// Per invoice line, what issued notes of `kind` already took, and the sum of their
+/// grand totals.
 pub fn issued_against(
     c: &Connection,
     invoice_id: &str,
     kind: NoteKind,
-) -> AppResult<(HashMap<i64, (i64, i64)>, i64)> {
+) -> AppResult<(TakenPerLine, i64)> {
     let mut stmt = c.prepare_cached(
         "SELECT l.invoice_line, coalesce(sum(l.quantity_milli), 0), sum(l.taxable_paise)
          FROM note_lines l JOIN notes n ON n.id = l.note_id

@@ -94,7 +94,7 @@ pub fn upi_uri(vpa: &str, name: &str, balance_paise: i64, number: &str) -> Strin
     )
 }
 
-fn frozen<'a, T>(v: &'a Option<T>) -> AppResult<&'a T> {
+fn frozen<T>(v: &Option<T>) -> AppResult<&T> {
     v.as_ref()
         .ok_or_else(|| AppError::internal("an issued document without its frozen copies"))
 }
