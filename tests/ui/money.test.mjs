@@ -73,3 +73,35 @@ test('validators mirror the server rules', () => {
   assert.equal(rules.gstin('27AAPFU0939F1ZW').code, 'invalid_checksum');
   assert.equal(rules.accountNumber('12345678').code, 'too_short');
 });
+
+// Supply types (docs/tax-documents.md): SEZ is inter-state even within the state, LUT means no tax.
+test('tax modes: intra, inter, SEZ, export and zero-rated under LUT', async () => {
+  const m = await import('../../ui/js/money.js');
+  assert.equal(m.taxMode('29', '29', 'regular', false), 'intra');
+  assert.equal(m.taxMode('29', '27', 'unregistered', false), 'inter');
+  assert.equal(m.taxMode('29', '29', 'sez', false), 'inter');
+  assert.equal(m.taxMode('29', '29', 'sez', true), 'zero');
+  assert.equal(m.taxMode('29', '96', 'export', true), 'zero');
+  assert.equal(m.taxMode('29', '96', 'export', false), 'inter');
+  const line = { quantityMilli: 2000n, unitPricePaise: 50000n, discountPaise: 0n, rateBp: 500 };
+  assert.deepEqual(m.invoiceTotals([line], 'inter').igst, 5000n);
+  const zero = m.invoiceTotals([line], 'zero');
+  assert.equal(zero.igst + zero.cgst + zero.sgst, 0n);
+  assert.equal(zero.grand, 100000n);
+  assert.equal(m.taxModeOf({ supply_type: 'sez', lut: true }), 'zero');
+  assert.equal(m.taxModeOf({ supply_type: 'regular', cgst_total_paise: 10 }), 'intra');
+});
+
+test('note lines in proportion; series numbers and financial years', async () => {
+  const m = await import('../../ui/js/money.js');
+  // 2 of 2.5 returned from a line worth ₹3,126.25: ₹2,501.00.
+  assert.equal(m.proportionalTaxable(312625n, 2000n, 2500n), 250100n);
+  assert.equal(m.proportionalTaxable(1n, 1n, 2n), 1n, 'halves away from zero');
+  assert.equal(m.fyShort('2026-04-01'), '26-27');
+  assert.equal(m.fyShort('2027-03-31'), '26-27');
+  assert.equal(m.fyShort('2026-03-31'), '25-26');
+  assert.equal(m.seriesNumber('HQ', '26-27', 1), 'HQ/26-27/00001');
+  assert.equal(m.seriesNumber('PUNC', '26-27', 42), 'PUNC/26-27/00042');
+  assert.equal(m.seriesNumber('HQ', '26-27', 1234567), 'HQ/26-27/1234567');
+  assert.equal(m.seriesNumber('PUNC', '26-27', 123456), null, 'would exceed 16 characters');
+});

@@ -6,7 +6,7 @@ import path from 'node:path';
 const base = process.env.UI_BASE_URL;
 const tenant = process.env.UI_TENANT;
 
-import { STAFF, EXPIRED } from './setup-data.mjs';
+import { STAFF, EXPIRED, ACCOUNTS } from './setup-data.mjs';
 
 async function call(method, url, token, body) {
   const res = await fetch(base + url, {
@@ -25,6 +25,7 @@ const token = login.access_token;
 await call('POST', '/api/v1/roles', token, { name: 'hr_clerk', description: 'Reads employee records (masked)', permissions: ['hr.employees:read', 'org.branches:read'] });
 await call('POST', '/api/v1/users', token, { ...STAFF, roles: ['staff', 'hr_clerk'] });
 const old = await call('POST', '/api/v1/users', token, { ...EXPIRED, roles: ['accountant'] });
+await call('POST', '/api/v1/users', token, { ...ACCOUNTS, roles: ['admin', 'accountant'] });
 
 const db = path.join(process.env.UI_DATA_DIR, 'tenants', tenant, 'tenant.db');
 execFileSync('python3', ['-c', `

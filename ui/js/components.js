@@ -160,6 +160,24 @@ function findField(form, name) {
     || all.find((i) => i.dataset.field.endsWith(`.${name}`));
 }
 
+// Field names the API uses that have no input on the form they come back to (e.g. the
+// seller_incomplete gaps when issuing), in words.
+const FIELD_WORDS = {
+  'branch.gstin': 'Branch GSTIN',
+  'branch.address': 'Branch address',
+  'branch.state_code': 'Branch state',
+  'company.legal_name': 'Company legal name',
+  'company.pan': 'Company PAN',
+  'customer.gstin': 'Customer GSTIN',
+  'customer.registration': 'Customer registration',
+};
+export function fieldWords(name) {
+  if (!name) return '';
+  if (FIELD_WORDS[name]) return FIELD_WORDS[name];
+  return name.replace(/\[(\d+)\]/g, (_, i) => ` ${Number(i) + 1}`).split('.').map((p) => p.replace(/_/g, ' ')).join(' › ')
+    .replace(/^./, (c) => c.toUpperCase());
+}
+
 // Shows the API's errors[] next to their fields; the rest in the form's error box.
 export function applyProblem(form, e) {
   clearErrors(form);
@@ -176,12 +194,13 @@ export function applyProblem(form, e) {
       showError(input, fe.message || fe.code);
       if (!first) first = input;
     } else {
-      loose.push(`${fe.field ? `${fe.field}: ` : ''}${fe.message || fe.code}`);
+      loose.push(`${fe.field ? `${fieldWords(fe.field)}: ` : ''}${fe.message || fe.code}`);
     }
   }
   if (box && (loose.length || !errors.length || !first)) {
     box.hidden = false;
-    put(box, h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null);
+    put(box, h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null,
+      form._problemExtra ? form._problemExtra(e) : null);
   }
   if (first) first.focus();
   else if (box) box.focus();
@@ -241,16 +260,20 @@ export function openDialog(title, content, { wide } = {}) {
 
 // Asks for confirmation (optionally a required text such as a reason). Resolves to
 // the text (or true) when confirmed, null when dismissed.
-export function confirmDialog(title, message, { confirmLabel = 'Confirm', danger, reasonLabel, action } = {}) {
+// focusCancel: Cancel takes the initial focus (for actions that cannot be undone).
+// problemExtra(e): extra nodes for the error box (e.g. a link to fix what is missing).
+export function confirmDialog(title, message, { confirmLabel = 'Confirm', danger, reasonLabel, action, focusCancel, problemExtra } = {}) {
   return new Promise((resolve) => {
     let done = false;
     const reason = reasonLabel ? field({ name: 'reason', label: reasonLabel, required: true, type: 'textarea', validate: (v) => (String(v).trim() ? null : { message: 'a reason is required' }) }) : null;
     const ok = h(`button.btn${danger ? '.btn-danger' : '.btn-primary'}`, { type: 'submit' }, confirmLabel);
     const cancel = h('button.btn', { type: 'button' }, 'Cancel');
     const form = h('form.form', { novalidate: true }, formErrorBox(), h('p', message), reason, h('div.form-actions', ok, cancel));
+    form._problemExtra = problemExtra;
     const { dlg, close } = openDialog(title, form);
     cancel.addEventListener('click', close);
-    if (!reason) ok.focus();
+    if (focusCancel) cancel.focus();
+    else if (!reason) ok.focus();
     dlg.addEventListener('close', () => { if (!done) resolve(null); });
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();

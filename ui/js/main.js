@@ -6,21 +6,28 @@ import { announce, clearStaleFlash } from './components.js';
 import { setRouter, go } from './router.js';
 import { renderLogin, renderPassword } from './pages-auth.js';
 import { renderDashboard } from './pages-dashboard.js';
-import { renderBranches } from './pages-branches.js';
+import { renderBranches, renderBranch } from './pages-branches.js';
+import { renderCompany } from './pages-company.js';
 import { renderUsers, renderRoles } from './pages-iam.js';
 import { renderEmployees, renderEmployee, renderEmployeeForm } from './pages-hr.js';
-import { renderCustomers, renderItems } from './pages-sales.js';
+import { renderCustomers, renderCustomer, renderItems } from './pages-sales.js';
 import { renderInvoices, renderInvoice, renderInvoiceForm, renderInvoicePrint } from './pages-invoices.js';
+import {
+  renderCreditNotes, renderDebitNotes, renderCreditNoteForm, renderDebitNoteForm, renderCreditNote, renderDebitNote,
+} from './pages-notes.js';
 import { renderAudit } from './pages-audit.js';
 import { renderTenants } from './pages-system.js';
 
 const NAV = [
   { href: '#/', label: 'Dashboard' },
   { href: '#/invoices', label: 'Invoices', perm: 'sales.invoices:read' },
+  { href: '#/credit-notes', label: 'Credit notes', perm: 'sales.credit_notes:read', sub: true },
+  { href: '#/debit-notes', label: 'Debit notes', perm: 'sales.debit_notes:read', sub: true },
   { href: '#/customers', label: 'Customers', perm: 'sales.customers:read' },
   { href: '#/items', label: 'Items', perm: 'sales.items:read' },
   { href: '#/employees', label: 'Employees', perm: 'hr.employees:read' },
   { href: '#/branches', label: 'Branches', perm: 'org.branches:read' },
+  { href: '#/company', label: 'Company profile', perm: 'org.company:read' },
   { href: '#/users', label: 'Users', perm: 'iam.users:read' },
   { href: '#/roles', label: 'Roles & permissions', perm: 'iam.roles:read' },
   { href: '#/audit', label: 'Audit log', perm: 'audit.log:read' },
@@ -33,6 +40,8 @@ const ROUTES = [
   ['/', renderDashboard],
   ['/password', (m) => renderPassword(m, { forced: false })],
   ['/branches', renderBranches],
+  ['/branches/:id', renderBranch],
+  ['/company', renderCompany],
   ['/users', renderUsers],
   ['/roles', renderRoles],
   ['/employees', renderEmployees],
@@ -40,12 +49,19 @@ const ROUTES = [
   ['/employees/:id', renderEmployee],
   ['/employees/:id/edit', renderEmployeeForm],
   ['/customers', renderCustomers],
+  ['/customers/:id', renderCustomer],
   ['/items', renderItems],
   ['/invoices', renderInvoices],
   ['/invoices/new', renderInvoiceForm],
   ['/invoices/:id', renderInvoice],
   ['/invoices/:id/edit', renderInvoiceForm],
   ['/invoices/:id/print', renderInvoicePrint],
+  ['/credit-notes', renderCreditNotes],
+  ['/credit-notes/new', renderCreditNoteForm],
+  ['/credit-notes/:id', renderCreditNote],
+  ['/debit-notes', renderDebitNotes],
+  ['/debit-notes/new', renderDebitNoteForm],
+  ['/debit-notes/:id', renderDebitNote],
   ['/audit', renderAudit],
   ['/system/tenants', renderTenants],
 ];
@@ -71,7 +87,7 @@ function buildShell(s) {
   if (shell && shell.key === key && document.body.contains(shell.main)) return shell;
   const root = clear(app());
   const items = (s.scope === 'system' ? SYSTEM_NAV : NAV).filter((n) => !n.perm || session.can(n.perm));
-  const navList = h('ul', items.map((n) => h('li', h('a', { href: n.href }, n.label))));
+  const navList = h('ul', items.map((n) => h(n.sub ? 'li.nav-sub' : 'li', h('a', { href: n.href }, n.label))));
   const nav = h('nav.sidenav', { id: 'sidenav', 'aria-label': 'Main menu' }, navList,
     h('p.nav-foot', h('a', { href: '/api-docs' }, 'API documentation')));
   const menuButton = h('button.btn.menu-toggle', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'sidenav' }, 'Menu');

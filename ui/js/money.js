@@ -45,26 +45,63 @@ export function paiseToInput(p) {
   return `${n / 100n}.${(n % 100n).toString().padStart(2, '0')}`;
 }
 
-// One line: {quantityMilli, unitPricePaise, discountPaise, rateBp}, intra-state flag.
+// How GST applies (docs/tax-documents.md, "Supply types"): 'intra' (CGST + SGST),
+// 'inter' (IGST) or 'zero' (zero-rated under LUT: every line keeps its rate, no tax).
+// SEZ supplies are always inter-state (IGST Act s. 7(5)(b)); exports go to state 96.
+export function taxMode(branchState, customerState, registration, lut) {
+  const reg = registration || 'regular';
+  if (reg === 'sez' || reg === 'export') return lut ? 'zero' : 'inter';
+  if (!branchState || !customerState) return null;
+  return branchState === customerState ? 'intra' : 'inter';
+}
+
+// The mode of a saved document, as the server decided it (supply_type, lut, tax totals).
+export function taxModeOf(doc) {
+  if (!doc) return 'inter';
+  if ((doc.supply_type === 'sez' || doc.supply_type === 'export') && doc.lut) return 'zero';
+  if (doc.supply_type === 'sez' || doc.supply_type === 'export') return 'inter';
+  if (typeof doc.intra_state === 'boolean') return doc.intra_state ? 'intra' : 'inter';
+  if (Number(doc.igst_total_paise || 0) !== 0) return 'inter';
+  if (Number(doc.cgst_total_paise || 0) !== 0) return 'intra';
+  return null;
+}
+
+// One line: {quantityMilli, unitPricePaise, discountPaise, rateBp}; mode: 'intra' | 'inter' |
+// 'zero' (true / false are accepted for intra / inter).
 export function lineTax(line, intraState) {
   const gross = divRound(BigInt(line.quantityMilli) * BigInt(line.unitPricePaise), 1000n);
   const taxable = gross - BigInt(line.discountPaise || 0);
-  const rate = BigInt(line.rateBp || 0);
+  return taxOn(taxable, line.rateBp, intraState, gross);
+}
+
+// Tax on a taxable value at rate_bp, with the heads of the mode.
+export function taxOn(taxablePaise, rateBp, mode, gross) {
+  const taxable = BigInt(taxablePaise);
+  const rate = BigInt(rateBp || 0);
   let cgst = 0n;
   let sgst = 0n;
   let igst = 0n;
-  if (intraState) {
+  if (mode === 'zero') {
+    // zero-rated: no tax
+  } else if (mode === true || mode === 'intra') {
     cgst = divRound(taxable * rate, 20000n);
     sgst = cgst;
   } else {
     igst = divRound(taxable * rate, 10000n);
   }
-  return { gross, taxable, cgst, sgst, igst, total: taxable + cgst + sgst + igst };
+  return { gross: gross ?? taxable, taxable, cgst, sgst, igst, total: taxable + cgst + sgst + igst };
 }
 
-export function invoiceTotals(lines, intraState) {
+// A note line's taxable value when it gives a quantity: the original line's taxable
+// value × quantity ÷ original quantity, halves away from zero (both in thousandths).
+export function proportionalTaxable(lineTaxablePaise, quantityMilli, lineQuantityMilli) {
+  if (!lineQuantityMilli) return 0n;
+  return divRound(BigInt(lineTaxablePaise) * BigInt(quantityMilli), BigInt(lineQuantityMilli));
+}
+
+// Sums already-taxed lines ({taxable, cgst, sgst, igst}) and rounds to the rupee.
+export function sumRounded(perLine) {
   const t = { taxable: 0n, cgst: 0n, sgst: 0n, igst: 0n };
-  const perLine = lines.map((l) => lineTax(l, intraState));
   for (const l of perLine) {
     t.taxable += l.taxable;
     t.cgst += l.cgst;
@@ -74,6 +111,26 @@ export function invoiceTotals(lines, intraState) {
   const sum = t.taxable + t.cgst + t.sgst + t.igst;
   const grand = divRound(sum, 100n) * 100n;
   return { lines: perLine, ...t, sum, roundOff: grand - sum, grand };
+}
+
+export function invoiceTotals(lines, intraState) {
+  return sumRounded(lines.map((l) => lineTax(l, intraState)));
+}
+
+// Financial year of an ISO date as "YY-YY" (April to March): 2026-12-03 -> "26-27".
+export function fyShort(iso) {
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const start = m >= 4 ? y : y - 1;
+  return `${String(start % 100).padStart(2, '0')}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+// A series' number: <prefix>/<YY-YY>/<seq>, seq zero-padded to 5 digits (longer only
+// while the whole stays within 16 characters); null when it would not fit.
+export function seriesNumber(prefix, fy, seq) {
+  const n = String(seq).padStart(5, '0');
+  const text = `${prefix}/${fy}/${n}`;
+  return text.length <= 16 ? text : null;
 }
 
 const ONES = ['', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten',

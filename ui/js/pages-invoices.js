@@ -2,17 +2,58 @@
 // the server, issue, cancel, payments (with an Idempotency-Key), documents, print view.
 
 import { h, put, clear, fmtPaise, fmtDate, fmtRate, todayIso, addDaysIso, newUuid, titleCase, methodName } from './util.js';
-import { api, session, getAll } from './api.js';
+import { api, session, getAll, download } from './api.js';
 import {
   pageHeader, pagedTable, announce, field, formErrorBox, clearErrors, validateForm, applyProblem,
   busy, problemBox, loading, badge, dl, errorText, confirmDialog, openDialog, table,
 } from './components.js';
 import {
-  invoiceTotals, parseQuantityMilli, quantityJson, parseRupees, paiseToInput, amountInWords,
+  invoiceTotals, parseQuantityMilli, quantityJson, parseRupees, paiseToInput, amountInWords, taxMode, taxModeOf,
 } from './money.js';
 import { go } from './router.js';
 import { documentsSection } from './files.js';
 import { stateName } from './pages-branches.js';
+import { registrationName } from './pages-sales.js';
+
+const LUT_TEXT = 'Supply meant for export / supply to SEZ unit or SEZ developer for authorised operations under bond or letter of undertaking without payment of integrated tax';
+const COPIES = [['original', 'Original for recipient'], ['duplicate', 'Duplicate for transporter'], ['triplicate', 'Triplicate for supplier']];
+
+// "Download PDF" with a copy selector, for an issued or cancelled document:
+// kind is 'invoices', 'credit-notes' or 'debit-notes'.
+export function pdfControls(kind, doc) {
+  const id = `pdf-copy-${kind}`;
+  const copy = h('select', { id, name: 'copy' }, COPIES.map(([v, l]) => h('option', { value: v }, l)));
+  const btn = h('button.btn', { type: 'button' }, 'Download PDF');
+  btn.addEventListener('click', async () => {
+    const fallback = `${String(doc.number || doc.id).replace(/[^A-Za-z0-9-]+/g, '-')}-${copy.value}.pdf`;
+    try {
+      await busy(btn, 'Downloading…', () => download(`/api/v1/${kind}/${doc.id}/pdf?copy=${copy.value}`, fallback));
+    } catch (e) {
+      announce(`PDF download failed: ${errorText(e)}`, 'error');
+    }
+  });
+  return h('span.pdf-controls', h('label.sr-only', { for: id }, 'PDF copy'), copy, btn);
+}
+
+// Seller and buyer as printed: the copies frozen at issue, else (drafts) the live records.
+export function sellerOf(doc, branch) {
+  if (doc.seller) return { ...doc.seller, name: doc.seller.legal_name || doc.seller.trade_name, frozen: true };
+  return branch ? { name: branch.name, gstin: branch.gstin, address: branch.address, state_code: branch.state_code, frozen: false } : null;
+}
+export function buyerOf(doc, customer) {
+  if (doc.buyer) return { ...doc.buyer, frozen: true };
+  return customer ? { name: customer.name, gstin: customer.gstin, billing_address: customer.billing_address, state_code: customer.state_code, registration: customer.registration, frozen: false } : null;
+}
+export function placeOfSupply(doc, customer) {
+  if (doc.place_of_supply) return `${doc.place_of_supply.code} · ${doc.place_of_supply.name || stateName(doc.place_of_supply.code).replace(/^\d+ · /, '')}`;
+  if (doc.supply_type === 'export' || customer?.registration === 'export') return stateName('96');
+  return customer ? stateName(customer.state_code) : '—';
+}
+const SUPPLY_WORDS = { regular: 'Regular (B2B)', unregistered: 'Unregistered buyer (B2C)', sez: 'Supply to SEZ', export: 'Export' };
+export function supplyWords(doc) {
+  const base = SUPPLY_WORDS[doc.supply_type] || (doc.supply_type ? titleCase(doc.supply_type) : '—');
+  return doc.lut && (doc.supply_type === 'sez' || doc.supply_type === 'export') ? `${base} — zero-rated under LUT` : base;
+}
 
 const refCache = {};
 async function refList(kind, perm) {
@@ -100,34 +141,44 @@ export async function renderInvoiceForm(main, { id }) {
     due: field({ name: 'due_date', label: 'Due date', type: 'date', required: true, value: inv?.due_date || addDaysIso(today, 30), validate: (v) => (!v ? { message: 'due date is required' } : (v < f.date.input.value ? { message: 'due date cannot be before the invoice date' } : null)) }),
     notes: field({ name: 'notes', label: 'Notes', type: 'textarea', value: inv?.notes, rows: 5 }),
   };
+  const lut = field({ name: 'lut', label: 'Zero-rated under LUT (no IGST)', type: 'checkbox', value: inv?.lut, hint: 'Export or supply to an SEZ under bond or letter of undertaking.' });
+  const reverse = field({ name: 'reverse_charge', label: 'Tax payable on reverse charge', type: 'checkbox', value: inv?.reverse_charge });
   const supply = h('p.supply', { 'aria-live': 'polite' });
   const linesBody = h('tbody');
   const totalsBox = h('div.totals', { 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'live-totals' });
   const rows = [];
 
-  const isIntra = () => {
+  const zeroRatable = () => ['sez', 'export'].includes(byId(customers, f.customer.input.value)?.registration);
+  // How GST applies, as the server decides it from the customer's registration.
+  const currentMode = () => {
     const b = byId(branches, f.branch.input.value);
     const c = byId(customers, f.customer.input.value);
-    if (!b || !c) return null;
-    return b.state_code === c.state_code;
+    if (!c || (!b && !['sez', 'export'].includes(c.registration))) return null;
+    return taxMode(b?.state_code, c.state_code, c.registration, zeroRatable() && lut.input.checked);
   };
 
   function recompute() {
-    const intra = isIntra();
-    supply.textContent = intra === null ? 'Choose a branch and a customer to see how GST applies.'
-      : (intra ? 'Intra-state supply: CGST + SGST (branch and customer are in the same state).' : 'Inter-state supply: IGST (branch and customer are in different states).');
+    lut.hidden = !zeroRatable();
+    const c = byId(customers, f.customer.input.value);
+    const mode = currentMode();
+    const special = c?.registration === 'sez' ? 'Supply to an SEZ: always inter-state, ' : (c?.registration === 'export' ? 'Export (place of supply 96 · Other Countries): ' : '');
+    supply.textContent = mode === null ? 'Choose a branch and a customer to see how GST applies.'
+      : mode === 'zero' ? `${special}zero-rated under LUT — no tax is charged.`
+        : special ? `${special}IGST.`
+          : (mode === 'intra' ? 'Intra-state supply: CGST + SGST (branch and customer are in the same state).' : 'Inter-state supply: IGST (branch and customer are in different states).');
     const parsed = rows.map((r) => r.read());
     const good = parsed.filter(Boolean);
-    const t = invoiceTotals(good, intra === true);
+    const t = invoiceTotals(good, mode || 'intra');
     let gi = 0;
     rows.forEach((r, i) => {
-      if (parsed[i]) { r.show(t.lines[gi], intra === true); gi += 1; } else r.show(null);
+      if (parsed[i]) { r.show(t.lines[gi]); gi += 1; } else r.show(null);
     });
+    const intraHeads = mode === null || mode === 'intra';
     put(clear(totalsBox), 
       h('dl.totals-list',
         h('dt', 'Taxable value'), h('dd', { 'data-total': 'taxable' }, fmtPaise(t.taxable)),
-        intra !== false ? [h('dt', 'CGST'), h('dd', { 'data-total': 'cgst' }, fmtPaise(t.cgst)), h('dt', 'SGST'), h('dd', { 'data-total': 'sgst' }, fmtPaise(t.sgst))] : null,
-        intra === false ? [h('dt', 'IGST'), h('dd', { 'data-total': 'igst' }, fmtPaise(t.igst))] : null,
+        intraHeads ? [h('dt', 'CGST'), h('dd', { 'data-total': 'cgst' }, fmtPaise(t.cgst)), h('dt', 'SGST'), h('dd', { 'data-total': 'sgst' }, fmtPaise(t.sgst))] : null,
+        !intraHeads ? [h('dt', mode === 'zero' ? 'IGST (zero-rated, LUT)' : 'IGST'), h('dd', { 'data-total': 'igst' }, fmtPaise(t.igst))] : null,
         h('dt', 'Round off'), h('dd', { 'data-total': 'round_off' }, fmtPaise(t.roundOff)),
         h('dt.grand', 'Grand total'), h('dd.grand', { 'data-total': 'grand' }, fmtPaise(t.grand))),
       h('p.words', amountInWords(t.grand)));
@@ -173,11 +224,11 @@ export async function renderInvoiceForm(main, { id }) {
         if (!it || q === null || p === null || p === undefined || d === undefined) return null;
         return { quantityMilli: q, unitPricePaise: p, discountPaise: d, rateBp: it.gst_rate_bp };
       },
-      show(l, intra) {
+      show(l) {
         const it = row.item();
         rate.textContent = it ? fmtRate(it.gst_rate_bp) : '—';
         taxable.textContent = l ? fmtPaise(l.taxable) : '—';
-        tax.textContent = l ? fmtPaise(intra ? l.cgst + l.sgst : l.igst) : '—';
+        tax.textContent = l ? fmtPaise(l.cgst + l.sgst + l.igst) : '—';
         total.textContent = l ? fmtPaise(l.total) : '—';
       },
       check() {
@@ -221,7 +272,7 @@ export async function renderInvoiceForm(main, { id }) {
 
   const addBtn = h('button.btn', { type: 'button' }, '+ Add line');
   addBtn.addEventListener('click', () => { const r = addLine(null); recompute(); r.inputs[0].focus(); });
-  for (const el of [f.branch.input, f.customer.input]) el.addEventListener('change', recompute);
+  for (const el of [f.branch.input, f.customer.input, lut.input]) el.addEventListener('change', recompute);
 
   if (inv && Array.isArray(inv.lines)) inv.lines.forEach((l) => addLine(l));
   else addLine(null);
@@ -232,6 +283,7 @@ export async function renderInvoiceForm(main, { id }) {
     formErrorBox(),
     h('div.form-grid', f.branch, f.customer, f.date, f.due),
     supply,
+    h('div.form-grid.checks', lut, reverse),
     h('fieldset.section', h('legend', 'Lines'),
       h('div.table-wrap', h('table.table.lines-table', h('caption.sr-only', 'Invoice lines'),
         h('thead', h('tr', ['Item', 'Quantity', 'Unit price (₹)', 'Discount (₹)', 'GST', 'Taxable', 'Tax', 'Line total', ''].map((t) => h('th', { scope: 'col' }, t)))),
@@ -268,6 +320,8 @@ export async function renderInvoiceForm(main, { id }) {
       due_date: f.due.input.value,
       lines: rows.map((r) => r.body()),
       notes: f.notes.input.value.trim() || null,
+      lut: zeroRatable() && lut.input.checked,
+      reverse_charge: reverse.input.checked,
     };
     try {
       const saved = await busy(submit, 'Saving…', () => (inv
@@ -328,8 +382,8 @@ export async function renderInvoice(main, { id }) {
   if (inv.status === 'draft' && session.can('sales.invoices:issue')) {
     const issue = h('button.btn.btn-primary', { type: 'button' }, 'Issue');
     issue.addEventListener('click', async () => {
-      const ok = await confirmDialog('Issue invoice', 'Issuing assigns the next invoice number for this branch and financial year. The invoice can no longer be edited.', {
-        confirmLabel: 'Issue invoice', action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`),
+      const ok = await confirmDialog('Issue invoice', 'Issuing assigns the next invoice number for this branch and financial year and freezes the seller, buyer and place of supply as they are now. The invoice can no longer be edited.', {
+        confirmLabel: 'Issue invoice', action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`), problemExtra: sellerFixLinks,
       });
       if (ok) { announce(`Invoice issued: ${ok.number || ''}`); reload(); }
     });
@@ -345,9 +399,12 @@ export async function renderInvoice(main, { id }) {
   }
   if (['issued', 'partially_paid'].includes(inv.status) && session.can('sales.payments:write')) {
     const pay = h('button.btn.btn-primary', { type: 'button' }, 'Record payment');
-    pay.addEventListener('click', () => paymentDialog(inv, reload));
+    pay.addEventListener('click', () => paymentDialog(inv, reload, customer));
     actions.push(pay);
   }
+  const notable = ['issued', 'partially_paid', 'paid'].includes(inv.status);
+  if (notable && session.can('sales.credit_notes:write')) actions.push(h('a.btn', { href: `#/credit-notes/new?invoice_id=${inv.id}` }, 'New credit note'));
+  if (notable && session.can('sales.debit_notes:write')) actions.push(h('a.btn', { href: `#/debit-notes/new?invoice_id=${inv.id}` }, 'New debit note'));
   if (inv.status === 'issued' && paid === 0n && session.can('sales.invoices:cancel')) {
     const cancel = h('button.btn.btn-danger', { type: 'button' }, 'Cancel invoice');
     cancel.addEventListener('click', async () => {
@@ -360,23 +417,36 @@ export async function renderInvoice(main, { id }) {
     actions.push(cancel);
   }
   actions.push(h('a.btn', { href: `#/invoices/${inv.id}/print` }, 'Print view'));
+  if (inv.status !== 'draft') actions.push(pdfControls('invoices', inv));
   put(main, pageHeader(inv.number ? `Invoice ${inv.number}` : 'Draft invoice', actions));
-  const intra = intraOf(inv, branch, customer);
+  const intra = modeOf(inv, branch, customer);
+  const seller = sellerOf(inv, branch);
+  const buyer = buyerOf(inv, customer);
   put(main, h('div.detail-grid',
     h('section.panel', { 'aria-label': 'Summary' }, h('h2', 'Summary'), dl([
       ['Status', badge(inv.status)],
       ['Invoice date', fmtDate(inv.invoice_date)],
       ['Due date', fmtDate(inv.due_date)],
-      ['Branch', branch ? `${branch.code} · ${branch.name}` : inv.branch_id],
-      ['Customer', customer ? customer.name : (inv.customer_name || inv.customer_id)],
+      ['Branch', branch ? h('a', { href: `#/branches/${branch.id}` }, `${branch.code} · ${branch.name}`) : inv.branch_id],
+      ['Customer', customer ? h('a', { href: `#/customers/${customer.id}` }, customer.name) : (inv.customer_name || inv.customer_id)],
+      ['Supply type', h('span', { 'data-testid': 'supply-type' }, supplyWords(inv))],
+      ['Place of supply', h('span', { 'data-testid': 'place-of-supply' }, placeOfSupply(inv, customer))],
+      ['Reverse charge', inv.reverse_charge ? 'Yes' : 'No'],
       ['Grand total', h('strong', fmtPaise(inv.grand_total_paise))],
+      inv.debited_paise ? ['Debit notes', fmtPaise(inv.debited_paise)] : null,
+      inv.credited_paise ? ['Credit notes', `−${fmtPaise(inv.credited_paise)}`] : null,
       ['Paid', fmtPaise(inv.amount_paid_paise)],
       ['Balance due', h('strong', { 'data-testid': 'balance' }, fmtPaise(inv.balance_due_paise))],
       inv.cancel_reason ? ['Cancel reason', inv.cancel_reason] : null,
       inv.notes ? ['Notes', inv.notes] : null,
     ])),
-    h('section.panel', { 'aria-label': 'Totals' }, h('h2', 'Totals'), totalsDl(inv, intra))));
+    h('section.panel', { 'aria-label': 'Totals' }, h('h2', 'Totals'), totalsDl(inv, intra),
+      intra === 'zero' ? h('p.hint.lut-text', LUT_TEXT) : null)));
+  put(main, h('div.detail-grid',
+    partyPanel('Seller', seller, 'seller'),
+    partyPanel('Buyer', buyer, 'buyer')));
   put(main, h('section.panel', { 'aria-label': 'Lines' }, h('h2', 'Lines'), linesTable(inv, items, intra)));
+  if (inv.status !== 'draft') put(main, notesSection(inv));
   const paySection = h('section.panel', { 'aria-label': 'Payments' }, h('h2', 'Payments'), loading());
   put(main, paySection);
   loadPayments(inv).then((pays) => {
@@ -390,23 +460,72 @@ export async function renderInvoice(main, { id }) {
   put(main, documentsSection({ entity: 'invoice', entityId: inv.id, record: inv, canUpload: session.can('sales.invoices:write') }));
 }
 
-// Intra-state as the server decided it, else from the two state codes.
-function intraOf(inv, branch, customer) {
-  if (typeof inv.intra_state === 'boolean') return inv.intra_state;
-  if (branch && customer) return branch.state_code === customer.state_code;
-  return (inv.igst_total_paise || 0) === 0;
+// How GST applied: as the server decided it (supply_type, lut), else from the states.
+// Returns 'intra', 'inter' or 'zero'.
+export function modeOf(inv, branch, customer) {
+  const m = taxModeOf(inv);
+  if (m) return m;
+  if (branch && customer) return taxMode(branch.state_code, customer.state_code, customer.registration, inv.lut) || 'inter';
+  return 'intra';
 }
 
-function totalsDl(inv, intra) {
+// Links to what a seller_incomplete problem asks to fix.
+export function sellerFixLinks(e) {
+  if (e.code !== 'seller_incomplete') return null;
+  return h('p.fix-links', 'Complete the ', h('a', { href: '#/company' }, 'company profile'), ' and the ', h('a', { href: '#/branches' }, 'branch'), ', then issue again.');
+}
+
+export function partyPanel(title, p, key) {
+  const frozen = p?.frozen;
+  return h('section.panel', { 'aria-label': title, 'data-testid': key },
+    h('h2', title, h('span.muted.small', frozen ? ' (as issued)' : ' (current details; frozen at issue)')),
+    p ? dl([
+      ['Name', p.name || '—'],
+      p.trade_name && p.trade_name !== p.name ? ['Trade name', p.trade_name] : null,
+      ['GSTIN', p.gstin || (key === 'seller' ? 'None (a branch needs a GSTIN to issue)' : (p.registration === 'export' ? 'Export — no GSTIN' : 'Unregistered'))],
+      p.pan ? ['PAN', p.pan] : null,
+      ['Address', p.address || p.billing_address || '—'],
+      ['State', p.state_name ? `${p.state_code} · ${p.state_name}` : stateName(p.state_code)],
+      p.registration ? ['Registration', registrationName(p.registration)] : null,
+    ]) : h('p.muted', 'Not available.'));
+}
+
+// Credit and debit notes raised against an issued invoice.
+function notesSection(inv) {
+  const box = h('section.panel', { 'aria-labelledby': 'inv-notes-h' }, h('h2', { id: 'inv-notes-h' }, 'Credit and debit notes'), loading());
+  const kinds = [['credit-notes', 'Credit note', 'sales.credit_notes:read'], ['debit-notes', 'Debit note', 'sales.debit_notes:read']].filter(([, , p]) => session.can(p));
+  Promise.all(kinds.map(([k, label]) => api('GET', `/api/v1/${k}`, { query: { invoice_id: inv.id, limit: 200 } })
+    .then((pg) => (pg.items || []).map((n) => ({ ...n, _kind: k, _label: label })))))
+    .then((lists) => {
+      const notes = lists.flat().sort((a, b) => String(a.created_at || a.note_date).localeCompare(String(b.created_at || b.note_date)));
+      put(clear(box), h('h2', { id: 'inv-notes-h' }, 'Credit and debit notes'), table([
+        { label: 'Note', render: (n) => h('a', { href: `#/${n._kind}/${n.id}` }, n.number || `Draft ${n._label.toLowerCase()}`) },
+        { label: 'Type', render: (n) => n._label },
+        { label: 'Date', className: 'nowrap', render: (n) => fmtDate(n.note_date) },
+        { label: 'Reason', render: (n) => titleCase(n.reason) },
+        { label: 'Status', render: (n) => badge(n.status) },
+        { label: 'Total', className: 'num', render: (n) => fmtPaise(noteTotal(n)) },
+      ], notes, { caption: 'Notes against this invoice', empty: 'No credit or debit notes.' }));
+    })
+    .catch((e) => put(clear(box), h('h2', { id: 'inv-notes-h' }, 'Credit and debit notes'), problemBox(e)));
+  return box;
+}
+
+export function noteTotal(n) {
+  return n.grand_total_paise ?? n.total_paise ?? n.amount_paise ?? null;
+}
+
+export function totalsDl(inv, mode) {
+  const intra = mode === 'intra' || mode === true;
   return h('dl.totals-list',
     h('dt', 'Taxable value'), h('dd', fmtPaise(inv.taxable_total_paise)),
     intra ? [h('dt', 'CGST'), h('dd', fmtPaise(inv.cgst_total_paise)), h('dt', 'SGST'), h('dd', fmtPaise(inv.sgst_total_paise))]
-      : [h('dt', 'IGST'), h('dd', fmtPaise(inv.igst_total_paise))],
-    h('dt', 'Round off'), h('dd', fmtPaise(inv.round_off_paise)),
-    h('dt.grand', 'Grand total'), h('dd.grand', fmtPaise(inv.grand_total_paise)));
+      : [h('dt', mode === 'zero' ? 'IGST (zero-rated, LUT)' : 'IGST'), h('dd', { 'data-testid': 'igst-total' }, fmtPaise(inv.igst_total_paise || 0))],
+    h('dt', 'Round off'), h('dd', fmtPaise(inv.round_off_paise || 0)),
+    h('dt.grand', 'Grand total'), h('dd.grand', { 'data-testid': 'grand-total' }, fmtPaise(inv.grand_total_paise ?? noteTotal(inv))));
 }
 
-function lineInfo(l, items) {
+export function lineInfo(l, items) {
   const it = byId(items, l.item_id) || l.item || {};
   return {
     name: l.item_name || l.description || l.name || it.name || l.item_id,
@@ -417,7 +536,8 @@ function lineInfo(l, items) {
   };
 }
 
-function linesTable(inv, items, intra) {
+function linesTable(inv, items, mode) {
+  const intra = mode === 'intra' || mode === true;
   return table([
     { label: 'Item', render: (l) => lineInfo(l, items).name },
     { label: 'HSN/SAC', render: (l) => lineInfo(l, items).hsn },
@@ -435,21 +555,32 @@ function linesTable(inv, items, intra) {
 
 // A payment: one Idempotency-Key per attempt; an identical retry (e.g. after a network
 // failure) reuses it so the server answers with the original payment.
-function paymentDialog(inv, done) {
+// With customer credit (credit notes beyond an earlier invoice's balance), the method
+// "From customer credit" uses it, up to the credit balance.
+function paymentDialog(inv, done, customer) {
   let key = newUuid();
   let lastBody = null;
+  const credit = BigInt(customer?.credit_balance_paise || 0);
+  const balance = BigInt(inv.balance_due_paise);
+  const methods = [['cash', 'Cash'], ['upi', 'UPI'], ['bank_transfer', 'Bank transfer'], ['card', 'Card'], ['cheque', 'Cheque']];
+  if (credit > 0n) methods.push(['credit', 'From customer credit']);
+  const method = field({ name: 'method', label: 'Method', type: 'select', required: true, value: 'upi', options: methods });
   const amount = field({ name: 'amount_paise', label: 'Amount (₹)', required: true, value: paiseToInput(inv.balance_due_paise), attrs: { inputmode: 'decimal' }, hint: `Balance due ${fmtPaise(inv.balance_due_paise)}`, validate: (v) => {
     const p = parseRupees(v);
     if (p === undefined || p === null || p <= 0n) return { message: 'enter an amount in rupees greater than zero' };
-    if (p > BigInt(inv.balance_due_paise)) return { message: `cannot exceed the balance due of ${fmtPaise(inv.balance_due_paise)}` };
+    if (p > balance) return { message: `cannot exceed the balance due of ${fmtPaise(inv.balance_due_paise)}` };
+    if (method.input.value === 'credit' && p > credit) return { message: `cannot exceed the customer's credit of ${fmtPaise(credit)}` };
     return null;
   } });
-  const method = field({ name: 'method', label: 'Method', type: 'select', required: true, value: 'upi', options: [['cash', 'Cash'], ['upi', 'UPI'], ['bank_transfer', 'Bank transfer'], ['card', 'Card'], ['cheque', 'Cheque']] });
+  method.input.addEventListener('change', () => {
+    if (method.input.value === 'credit') amount.input.value = paiseToInput(credit < balance ? credit : balance);
+  });
+  const creditNote = customer ? h('p.hint', { 'data-testid': 'customer-credit' }, `${customer.name} has ${fmtPaise(credit)} of credit${credit > 0n ? ' (choose "From customer credit" to use it)' : ''}.`) : null;
   const reference = field({ name: 'reference', label: 'Reference', hint: 'UTR, cheque number or receipt number' });
   const received = field({ name: 'received_on', label: 'Received on', type: 'date', required: true, value: todayIso(), validate: (v) => (v ? null : { message: 'date is required' }) });
   const submit = h('button.btn.btn-primary', { type: 'submit' }, 'Record payment');
   const cancel = h('button.btn', { type: 'button' }, 'Cancel');
-  const form = h('form.form', { novalidate: true }, formErrorBox(), h('div.form-grid', amount, method, reference, received), h('div.form-actions', submit, cancel));
+  const form = h('form.form', { novalidate: true }, formErrorBox(), creditNote, h('div.form-grid', amount, method, reference, received), h('div.form-actions', submit, cancel));
   const { close } = openDialog(`Record payment${inv.number ? ` for ${inv.number}` : ''}`, form);
   cancel.addEventListener('click', close);
   form.addEventListener('submit', async (ev) => {
@@ -499,12 +630,16 @@ export async function renderInvoicePrint(main, { id }) {
     return;
   }
   clear(main);
-  const intra = intraOf(inv, branch, customer);
+  const mode = modeOf(inv, branch, customer);
+  const intra = mode === 'intra';
+  const seller = sellerOf(inv, branch);
+  const buyer = buyerOf(inv, customer);
   const printBtn = h('button.btn.btn-primary', { type: 'button' }, 'Print');
   printBtn.addEventListener('click', () => window.print());
   const title = inv.status === 'draft' ? 'Draft — not a tax invoice' : (inv.status === 'cancelled' ? 'Tax invoice — cancelled' : 'Tax invoice');
   put(main, h('div.print-toolbar.no-print',
     h('a.btn', { href: `#/invoices/${inv.id}` }, '← Back to invoice'), printBtn,
+    inv.status !== 'draft' ? pdfControls('invoices', inv) : null,
     h('h1.sr-only', { tabindex: '-1' }, `Print view of ${inv.number || 'draft invoice'}`)));
 
   // Tax breakup by rate.
@@ -522,18 +657,19 @@ export async function renderInvoicePrint(main, { id }) {
   const party = (heading, p, extra) => h('div.party', h('h3', heading),
     h('p.party-name', p?.name || '—'),
     p?.address || p?.billing_address ? h('p.party-addr', p.address || p.billing_address) : null,
-    h('p', 'GSTIN: ', h('strong', p?.gstin || 'Unregistered')),
-    h('p', `State: ${stateName(p?.state_code)}`), extra || null);
+    h('p', 'GSTIN: ', h('strong', p?.gstin || (p?.registration === 'export' ? 'Not applicable (export)' : 'Unregistered'))),
+    h('p', `State: ${p?.state_name ? `${p.state_code} · ${p.state_name}` : stateName(p?.state_code)}`), extra || null);
   const doc = h('article.invoice-doc', { 'aria-label': 'Tax invoice' },
     h('header.inv-head',
-      h('div', h('p.inv-title', title), h('p.inv-seller', branch?.name || 'Seller')),
+      h('div', h('p.inv-title', title), h('p.inv-seller', seller?.name || 'Seller')),
       h('dl.inv-meta',
         h('dt', 'Invoice no.'), h('dd', { 'data-testid': 'print-number' }, inv.number || 'DRAFT'),
         h('dt', 'Invoice date'), h('dd', fmtDate(inv.invoice_date)),
         h('dt', 'Due date'), h('dd', fmtDate(inv.due_date)),
-        h('dt', 'Place of supply'), h('dd', stateName(customer?.state_code)),
-        h('dt', 'Reverse charge'), h('dd', 'No'))),
-    h('div.parties', party('Seller (branch)', branch, branch ? h('p', `Branch code: ${branch.code}`) : null), party('Buyer', customer)),
+        h('dt', 'Place of supply'), h('dd', placeOfSupply(inv, customer)),
+        h('dt', 'Reverse charge'), h('dd', inv.reverse_charge ? 'Yes' : 'No'))),
+    h('div.parties', party('Seller', seller, seller?.pan ? h('p', `PAN: ${seller.pan}`) : null), party('Buyer', buyer)),
+    mode === 'zero' ? h('p.inv-lut', LUT_TEXT) : null,
     h('div.inv-scroll', h('table.inv-lines',
       h('thead', h('tr', ['#', 'Description', 'HSN/SAC', 'Qty', 'Rate', 'Discount', 'Taxable value', 'GST %', ...(intra ? ['CGST', 'SGST'] : ['IGST']), 'Amount'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', (inv.lines || []).map((l, i) => {
@@ -563,6 +699,6 @@ export async function renderInvoicePrint(main, { id }) {
     inv.notes ? h('p.inv-notes', `Notes: ${inv.notes}`) : null,
     h('footer.inv-foot',
       h('p', 'This is a computer-generated invoice.'),
-      h('div.sign', h('p', `For ${branch?.name || 'the seller'}`), h('p.sign-line', 'Authorised signatory'))));
+      h('div.sign', h('p', `For ${seller?.name || 'the seller'}`), h('p.sign-line', 'Authorised signatory'))));
   put(main, doc);
 }

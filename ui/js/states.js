@@ -10,3 +10,6 @@ export const STATES = [
   ['33', 'Tamil Nadu'], ['34', 'Puducherry'], ['35', 'Andaman and Nicobar Islands'], ['36', 'Telangana'],
   ['37', 'Andhra Pradesh'], ['38', 'Ladakh'], ['97', 'Other Territory'], ['99', 'Centre Jurisdiction'],
 ];
+
+// Place of supply of exports (not a state a branch or a GSTIN can have).
+export const OTHER_COUNTRIES = ['96', 'Other Countries'];

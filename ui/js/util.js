@@ -143,5 +143,5 @@ export function qs(params) {
   return s ? `?${s}` : '';
 }
 
-const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque' };
+const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque', credit: 'From customer credit' };
 export function methodName(m) { return METHOD_NAMES[m] || titleCase(m); }

@@ -146,7 +146,7 @@ function qs(params) {
   return s ? `?${s}` : '';
 }
 
-const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque' };
+const METHOD_NAMES = { cash: 'Cash', upi: 'UPI', bank_transfer: 'Bank transfer', card: 'Card', cheque: 'Cheque', credit: 'From customer credit' };
 function methodName(m) { return METHOD_NAMES[m] || titleCase(m); }
 
 // ---- money.js ----
@@ -197,26 +197,63 @@ function paiseToInput(p) {
   return `${n / 100n}.${(n % 100n).toString().padStart(2, '0')}`;
 }
 
-// One line: {quantityMilli, unitPricePaise, discountPaise, rateBp}, intra-state flag.
+// How GST applies (docs/tax-documents.md, "Supply types"): 'intra' (CGST + SGST),
+// 'inter' (IGST) or 'zero' (zero-rated under LUT: every line keeps its rate, no tax).
+// SEZ supplies are always inter-state (IGST Act s. 7(5)(b)); exports go to state 96.
+function taxMode(branchState, customerState, registration, lut) {
+  const reg = registration || 'regular';
+  if (reg === 'sez' || reg === 'export') return lut ? 'zero' : 'inter';
+  if (!branchState || !customerState) return null;
+  return branchState === customerState ? 'intra' : 'inter';
+}
+
+// The mode of a saved document, as the server decided it (supply_type, lut, tax totals).
+function taxModeOf(doc) {
+  if (!doc) return 'inter';
+  if ((doc.supply_type === 'sez' || doc.supply_type === 'export') && doc.lut) return 'zero';
+  if (doc.supply_type === 'sez' || doc.supply_type === 'export') return 'inter';
+  if (typeof doc.intra_state === 'boolean') return doc.intra_state ? 'intra' : 'inter';
+  if (Number(doc.igst_total_paise || 0) !== 0) return 'inter';
+  if (Number(doc.cgst_total_paise || 0) !== 0) return 'intra';
+  return null;
+}
+
+// One line: {quantityMilli, unitPricePaise, discountPaise, rateBp}; mode: 'intra' | 'inter' |
+// 'zero' (true / false are accepted for intra / inter).
 function lineTax(line, intraState) {
   const gross = divRound(BigInt(line.quantityMilli) * BigInt(line.unitPricePaise), 1000n);
   const taxable = gross - BigInt(line.discountPaise || 0);
-  const rate = BigInt(line.rateBp || 0);
+  return taxOn(taxable, line.rateBp, intraState, gross);
+}
+
+// Tax on a taxable value at rate_bp, with the heads of the mode.
+function taxOn(taxablePaise, rateBp, mode, gross) {
+  const taxable = BigInt(taxablePaise);
+  const rate = BigInt(rateBp || 0);
   let cgst = 0n;
   let sgst = 0n;
   let igst = 0n;
-  if (intraState) {
+  if (mode === 'zero') {
+    // zero-rated: no tax
+  } else if (mode === true || mode === 'intra') {
     cgst = divRound(taxable * rate, 20000n);
     sgst = cgst;
   } else {
     igst = divRound(taxable * rate, 10000n);
   }
-  return { gross, taxable, cgst, sgst, igst, total: taxable + cgst + sgst + igst };
+  return { gross: gross ?? taxable, taxable, cgst, sgst, igst, total: taxable + cgst + sgst + igst };
 }
 
-function invoiceTotals(lines, intraState) {
+// A note line's taxable value when it gives a quantity: the original line's taxable
+// value × quantity ÷ original quantity, halves away from zero (both in thousandths).
+function proportionalTaxable(lineTaxablePaise, quantityMilli, lineQuantityMilli) {
+  if (!lineQuantityMilli) return 0n;
+  return divRound(BigInt(lineTaxablePaise) * BigInt(quantityMilli), BigInt(lineQuantityMilli));
+}
+
+// Sums already-taxed lines ({taxable, cgst, sgst, igst}) and rounds to the rupee.
+function sumRounded(perLine) {
   const t = { taxable: 0n, cgst: 0n, sgst: 0n, igst: 0n };
-  const perLine = lines.map((l) => lineTax(l, intraState));
   for (const l of perLine) {
     t.taxable += l.taxable;
     t.cgst += l.cgst;
@@ -226,6 +263,26 @@ function invoiceTotals(lines, intraState) {
   const sum = t.taxable + t.cgst + t.sgst + t.igst;
   const grand = divRound(sum, 100n) * 100n;
   return { lines: perLine, ...t, sum, roundOff: grand - sum, grand };
+}
+
+function invoiceTotals(lines, intraState) {
+  return sumRounded(lines.map((l) => lineTax(l, intraState)));
+}
+
+// Financial year of an ISO date as "YY-YY" (April to March): 2026-12-03 -> "26-27".
+function fyShort(iso) {
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const start = m >= 4 ? y : y - 1;
+  return `${String(start % 100).padStart(2, '0')}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+// A series' number: <prefix>/<YY-YY>/<seq>, seq zero-padded to 5 digits (longer only
+// while the whole stays within 16 characters); null when it would not fit.
+function seriesNumber(prefix, fy, seq) {
+  const n = String(seq).padStart(5, '0');
+  const text = `${prefix}/${fy}/${n}`;
+  return text.length <= 16 ? text : null;
 }
 
 const ONES = ['', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten',
@@ -321,7 +378,8 @@ const rules = {
   pan(v) {
     const s = String(v || '').trim().toUpperCase();
     if (!s) return err('required', 'PAN is required');
-    if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(s)) return err('invalid_format', 'PAN must be five letters, four digits and one letter (e.g. ABCDE1234F)');
+    if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(s)) return err('invalid_format', 'PAN must be five letters, four digits and one letter (e.g. ABCPE1234F)');
+    if (!"PCHFATBLJG".includes(s[3])) return err('invalid_value', 'the 4th character of a PAN is the holder type: one of P C H F A T B L J G');
     return null;
   },
   aadhaar(v) {
@@ -415,6 +473,9 @@ const STATES = [
   ['33', 'Tamil Nadu'], ['34', 'Puducherry'], ['35', 'Andaman and Nicobar Islands'], ['36', 'Telangana'],
   ['37', 'Andhra Pradesh'], ['38', 'Ladakh'], ['97', 'Other Territory'], ['99', 'Centre Jurisdiction'],
 ];
+
+// Place of supply of exports (not a state a branch or a GSTIN can have).
+const OTHER_COUNTRIES = ['96', 'Other Countries'];
 
 // ---- api.js ----
 // The API client: bearer tokens in sessionStorage (never localStorage), silent refresh
@@ -814,6 +875,24 @@ function findField(form, name) {
     || all.find((i) => i.dataset.field.endsWith(`.${name}`));
 }
 
+// Field names the API uses that have no input on the form they come back to (e.g. the
+// seller_incomplete gaps when issuing), in words.
+const FIELD_WORDS = {
+  'branch.gstin': 'Branch GSTIN',
+  'branch.address': 'Branch address',
+  'branch.state_code': 'Branch state',
+  'company.legal_name': 'Company legal name',
+  'company.pan': 'Company PAN',
+  'customer.gstin': 'Customer GSTIN',
+  'customer.registration': 'Customer registration',
+};
+function fieldWords(name) {
+  if (!name) return '';
+  if (FIELD_WORDS[name]) return FIELD_WORDS[name];
+  return name.replace(/\[(\d+)\]/g, (_, i) => ` ${Number(i) + 1}`).split('.').map((p) => p.replace(/_/g, ' ')).join(' › ')
+    .replace(/^./, (c) => c.toUpperCase());
+}
+
 // Shows the API's errors[] next to their fields; the rest in the form's error box.
 function applyProblem(form, e) {
   clearErrors(form);
@@ -830,12 +909,13 @@ function applyProblem(form, e) {
       showError(input, fe.message || fe.code);
       if (!first) first = input;
     } else {
-      loose.push(`${fe.field ? `${fe.field}: ` : ''}${fe.message || fe.code}`);
+      loose.push(`${fe.field ? `${fieldWords(fe.field)}: ` : ''}${fe.message || fe.code}`);
     }
   }
   if (box && (loose.length || !errors.length || !first)) {
     box.hidden = false;
-    put(box, h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null);
+    put(box, h('p', errorText(e)), loose.length ? h('ul', loose.map((t) => h('li', t))) : null,
+      form._problemExtra ? form._problemExtra(e) : null);
   }
   if (first) first.focus();
   else if (box) box.focus();
@@ -895,16 +975,20 @@ function openDialog(title, content, { wide } = {}) {
 
 // Asks for confirmation (optionally a required text such as a reason). Resolves to
 // the text (or true) when confirmed, null when dismissed.
-function confirmDialog(title, message, { confirmLabel = 'Confirm', danger, reasonLabel, action } = {}) {
+// focusCancel: Cancel takes the initial focus (for actions that cannot be undone).
+// problemExtra(e): extra nodes for the error box (e.g. a link to fix what is missing).
+function confirmDialog(title, message, { confirmLabel = 'Confirm', danger, reasonLabel, action, focusCancel, problemExtra } = {}) {
   return new Promise((resolve) => {
     let done = false;
     const reason = reasonLabel ? field({ name: 'reason', label: reasonLabel, required: true, type: 'textarea', validate: (v) => (String(v).trim() ? null : { message: 'a reason is required' }) }) : null;
     const ok = h(`button.btn${danger ? '.btn-danger' : '.btn-primary'}`, { type: 'submit' }, confirmLabel);
     const cancel = h('button.btn', { type: 'button' }, 'Cancel');
     const form = h('form.form', { novalidate: true }, formErrorBox(), h('p', message), reason, h('div.form-actions', ok, cancel));
+    form._problemExtra = problemExtra;
     const { dlg, close } = openDialog(title, form);
     cancel.addEventListener('click', close);
-    if (!reason) ok.focus();
+    if (focusCancel) cancel.focus();
+    else if (!reason) ok.focus();
     dlg.addEventListener('close', () => { if (!done) resolve(null); });
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -1398,15 +1482,17 @@ function renderDashboard(main) {
 }
 
 // ---- pages-branches.js ----
-// Branches: code, name, GST state, address and optional GSTIN.
+// Branches: code, name, GST state, address and optional GSTIN; each branch's numbering
+// series (invoice, credit note, debit note) with their prefixes.
 
 
-function stateOptions(blank = 'Choose a state') {
-  return [['', blank], ...STATES.map(([c, n]) => [c, `${c} · ${n}`])];
+function stateOptions(blank = 'Choose a state', { foreign = false } = {}) {
+  const list = foreign ? [...STATES, OTHER_COUNTRIES] : STATES;
+  return [['', blank], ...list.map(([c, n]) => [c, `${c} · ${n}`])];
 }
 
 function stateName(code) {
-  const s = STATES.find(([c]) => c === code);
+  const s = [...STATES, OTHER_COUNTRIES].find(([c]) => c === code);
   return s ? `${code} · ${s[1]}` : (code || '—');
 }
 
@@ -1417,8 +1503,9 @@ function renderBranches(main) {
     path: '/api/v1/branches',
     writePerm: 'org.branches:write',
     label: (r) => `${r.code} ${r.name}`,
+    help: 'A branch with a GSTIN can issue tax invoices; characters 3–12 of its GSTIN must be the company PAN (see Company profile). Open a branch to see its numbering series.',
     columns: [
-      { label: 'Code', render: (r) => r.code },
+      { label: 'Code', render: (r) => h('a', { href: `#/branches/${r.id}` }, r.code) },
       { label: 'Name', render: (r) => r.name },
       { label: 'State', render: (r) => stateName(r.state_code) },
       { label: 'GSTIN', render: (r) => r.gstin || '—' },
@@ -1436,6 +1523,245 @@ function renderBranches(main) {
       return changed({ code: v.code, name: v.name, state_code: v.state_code, gstin: opt(v.gstin), address: v.address }, r);
     },
   });
+}
+
+const DOC_TYPES = { invoice: 'Tax invoices', credit_note: 'Credit notes', debit_note: 'Debit notes' };
+
+// The next number of a series in the current financial year. The API gives it as
+// `next_number` ("HQ/26-27/00001"; docs/tax-documents.md describes `next_seq: {FY: n}`,
+// which is also understood); with another prefix (the edit preview) the sequence is kept.
+function nextNumberPreview(series, today = todayIso()) {
+  const fy = fyShort(today);
+  if (typeof series.next_number === 'string') {
+    const m = /^[^/]+\/([^/]+)\/(\d+)$/.exec(series.next_number);
+    if (m) return seriesNumber(series.prefix, m[1], Number(m[2]));
+    return series.next_number;
+  }
+  const start = Number(today.slice(5, 7)) >= 4 ? Number(today.slice(0, 4)) : Number(today.slice(0, 4)) - 1;
+  const long = `${start}-${fy.slice(3)}`;
+  const next = series.next_seq || {};
+  const seq = Number(next[fy] ?? next[long] ?? 1);
+  return seriesNumber(series.prefix, fy, seq);
+}
+
+async function renderBranch(main, { id }) {
+  put(main, loading());
+  let branch;
+  let series;
+  try {
+    [branch, series] = await Promise.all([
+      api('GET', `/api/v1/branches/${id}`),
+      api('GET', `/api/v1/branches/${id}/series`).then((p) => p.items || []),
+    ]);
+  } catch (e) {
+    put(clear(main), pageHeader('Branch'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const canWrite = session.can('org.branches:write');
+  const reload = () => go(`#/branches/${id}?t=${Date.now()}`);
+  put(main, pageHeader(`Branch ${branch.code}`, h('a.btn', { href: '#/branches' }, 'All branches')),
+    h('section.panel', { 'aria-label': 'Branch' }, h('h2', branch.name), dl([
+      ['Code', branch.code],
+      ['GST state', stateName(branch.state_code)],
+      ['GSTIN', branch.gstin || h('span', 'None — this branch cannot issue tax invoices')],
+      ['Address', branch.address || '—'],
+    ])));
+  const editPrefix = (s) => {
+    let dialog;
+    const prefix = field({ name: 'prefix', label: 'Prefix', required: true, value: s.prefix, transform: 'upper', attrs: { maxlength: 4 },
+      hint: 'A capital letter, then up to three capital letters or digits; unique in the company.',
+      validate: (v) => (/^[A-Z][A-Z0-9]{0,3}$/.test(String(v).trim().toUpperCase()) ? null : { message: 'a capital letter followed by up to three capital letters or digits' }) });
+    const preview = h('p.hint', { 'aria-live': 'polite' });
+    const show = () => {
+      const p = prefix.input.value.trim().toUpperCase();
+      const n = /^[A-Z][A-Z0-9]{0,3}$/.test(p) ? nextNumberPreview({ ...s, prefix: p }) : null;
+      preview.textContent = n ? `Next number: ${n}` : '';
+    };
+    prefix.input.addEventListener('input', show);
+    show();
+    const form = simpleForm({
+      fields: [prefix],
+      extra: preview,
+      submitLabel: 'Save prefix',
+      cancel: () => dialog.close(),
+      onSubmit: async () => {
+        await api('PATCH', `/api/v1/branches/${id}/series/${s.id}`, { body: { prefix: prefix.input.value.trim().toUpperCase() }, headers: s.version != null ? { 'If-Match': `"${s.version}"` } : {} });
+        dialog.close();
+        announce(`Prefix of ${DOC_TYPES[s.doc_type] || s.doc_type} changed.`);
+        reload();
+      },
+    });
+    dialog = openDialog(`${DOC_TYPES[s.doc_type] || s.doc_type}: prefix`, form);
+  };
+  const order = ['invoice', 'credit_note', 'debit_note'];
+  series.sort((a, b) => order.indexOf(a.doc_type) - order.indexOf(b.doc_type));
+  put(main, h('section.panel', { 'aria-labelledby': 'series-h' },
+    h('h2', { id: 'series-h' }, 'Numbering series'),
+    h('p.hint', 'Numbers run without gaps per series and financial year (April to March): prefix / year / sequence.'),
+    table([
+      { label: 'Document', render: (s) => DOC_TYPES[s.doc_type] || s.doc_type },
+      { label: 'Prefix', render: (s) => h('code', s.prefix) },
+      { label: 'Next number', render: (s) => {
+        const n = nextNumberPreview(s);
+        return n ? h('code', { 'data-testid': `next-${s.doc_type}` }, n) : h('span.problem-text', 'Exhausted — choose a shorter prefix');
+      } },
+      ...(canWrite ? [{ label: 'Actions', className: 'actions', render: (s) => h('button.btn.btn-small', { type: 'button', 'aria-label': `Edit prefix of ${(DOC_TYPES[s.doc_type] || s.doc_type).toLowerCase()}`, onclick: () => editPrefix(s) }, 'Edit prefix') }] : []),
+    ], series, { caption: 'Series', empty: 'No series yet; they are created when the branch first issues.' })));
+}
+
+// ---- pages-company.js ----
+// The company profile (GET/PUT /api/v1/company): the seller's legal name, PAN, address,
+// bank and UPI details printed on every tax document, and the logo
+// (PUT/GET /api/v1/company/logo, raw PNG or JPEG).
+
+
+const UPI_RE = /^[A-Za-z0-9._-]{2,}@[A-Za-z0-9.-]{2,}$/;
+const LOGO_MAX = 512 * 1024;
+
+function upiRule(v) {
+  const s = String(v || '').trim();
+  if (s.length < 3 || s.length > 100 || !UPI_RE.test(s)) return { code: 'invalid_format', message: 'a UPI ID looks like name@bank (3 to 100 characters)' };
+  return null;
+}
+
+// The logo as a data: URL (the UI's CSP allows data: images but not blob: ones).
+async function logoDataUrl() {
+  const res = await api('GET', '/api/v1/company/logo', { raw: true, headers: { Accept: 'image/png, image/jpeg' } });
+  const blob = await res.blob();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(blob);
+  });
+}
+
+function logoSection(co, canWrite) {
+  const preview = h('div.logo-preview', { 'aria-live': 'polite' });
+  const showLogo = async () => {
+    clear(preview);
+    try {
+      const url = await logoDataUrl();
+      put(preview, h('img.logo-img', { src: url, alt: 'Company logo', 'data-testid': 'logo-preview' }));
+    } catch (e) {
+      put(preview, h('p.muted', e.status === 404 ? 'No logo uploaded yet.' : `Logo not available: ${errorText(e)}`));
+    }
+  };
+  if (co.logo_file_id) showLogo(); else put(preview, h('p.muted', 'No logo uploaded yet.'));
+  let form = null;
+  if (canWrite) {
+    const input = h('input', { type: 'file', id: 'logo-file', name: 'logo', 'data-field': 'logo', accept: 'image/png,image/jpeg', 'aria-describedby': 'logo-file-hint logo-file-err' });
+    const submit = h('button.btn', { type: 'submit' }, 'Upload logo');
+    form = h('form.upload-form', { novalidate: true }, formErrorBox(),
+      h('div.field', h('label', { for: input.id }, 'Logo file'), input,
+        h('p.hint', { id: 'logo-file-hint' }, 'PNG or JPEG, at most 512 KiB. Printed at the top of invoices and notes.'),
+        h('p.field-error', { id: 'logo-file-err', hidden: true })),
+      h('div.form-actions', submit));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      const file = input.files && input.files[0];
+      if (!file) { applyProblem(form, { errors: [{ field: 'logo', message: 'choose a PNG or JPEG file first' }] }); return; }
+      if (file.size > LOGO_MAX) { applyProblem(form, { errors: [{ field: 'logo', message: 'the logo may be at most 512 KiB' }] }); return; }
+      try {
+        await busy(submit, 'Uploading…', () => api('PUT', '/api/v1/company/logo', { form: file, headers: { 'Content-Type': file.type || 'application/octet-stream' } }));
+        input.value = '';
+        announce('Logo uploaded.');
+        showLogo();
+      } catch (e) {
+        applyProblem(form, e);
+      }
+    });
+  }
+  return h('section.panel', { 'aria-labelledby': 'logo-h' }, h('h2', { id: 'logo-h' }, 'Logo'), preview, form);
+}
+
+async function renderCompany(main) {
+  put(main, loading());
+  let co;
+  try {
+    co = await api('GET', '/api/v1/company');
+  } catch (e) {
+    put(clear(main), pageHeader('Company profile'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const canWrite = session.can('org.company:write');
+  put(main, pageHeader('Company profile'),
+    h('p.lede', 'What every tax invoice, credit note and debit note prints as the supplier. Issued documents keep the details they were issued with; changes here apply to documents issued from now on.'));
+  if (!canWrite) {
+    put(main, h('section.panel', { 'aria-label': 'Company' }, dl([
+      ['Legal name', co.legal_name || '—'],
+      ['Trade name', co.trade_name || '—'],
+      ['PAN', co.pan || '—'],
+      ['Registered address', co.registered_address || '—'],
+      ['Bank account', co.bank?.account_number || '—'],
+      ['IFSC', co.bank?.ifsc || '—'],
+      ['Bank name', co.bank?.bank_name || '—'],
+      ['UPI ID', co.upi_id || '—'],
+      ['Invoice terms', co.invoice_terms || '—'],
+      ['E-invoicing', co.e_invoicing ? 'Yes' : 'No'],
+      ['Last updated', fmtInstant(co.updated_at)],
+    ])), logoSection(co, false));
+    return;
+  }
+  const bank = co.bank || {};
+  const f = {
+    legal_name: field({ name: 'legal_name', label: 'Legal name', required: true, value: co.legal_name, hint: 'As registered (needed to issue any document).', validate: (v) => (String(v).trim() ? null : { message: 'legal name is required' }) }),
+    trade_name: field({ name: 'trade_name', label: 'Trade name', value: co.trade_name }),
+    pan: field({ name: 'pan', label: 'PAN', value: co.pan, transform: 'upper', attrs: { maxlength: 10, autocomplete: 'off' }, hint: 'Characters 3–12 of every branch GSTIN must be this PAN.', validate: rules.pan }),
+    registered_address: field({ name: 'registered_address', label: 'Registered address', type: 'textarea', value: co.registered_address, wide: true }),
+    account: field({ name: 'bank.account_number', label: 'Bank account number', value: bank.account_number, attrs: { autocomplete: 'off', inputmode: 'numeric' }, hint: bank.account_number ? 'Shown masked; leave it as it is to keep the stored number.' : '9 to 18 digits.', validate: (v) => (String(v).includes('*') ? null : rules.accountNumber(v)) }),
+    ifsc: field({ name: 'bank.ifsc', label: 'IFSC', value: bank.ifsc, transform: 'upper', attrs: { maxlength: 11 }, validate: rules.ifsc }),
+    bank_name: field({ name: 'bank.bank_name', label: 'Bank name', value: bank.bank_name }),
+    upi_id: field({ name: 'upi_id', label: 'UPI ID', value: co.upi_id, hint: 'e.g. kesarfoods@hdfcbank; printed as a payment QR code while a balance is due.', validate: upiRule }),
+    invoice_terms: field({ name: 'invoice_terms', label: 'Invoice terms', type: 'textarea', value: co.invoice_terms, wide: true, rows: 4 }),
+    e_invoicing: field({ name: 'e_invoicing', label: 'E-invoicing applies (IRN required)', type: 'checkbox', value: co.e_invoicing }),
+  };
+  const submit = h('button.btn.btn-primary', { type: 'submit' }, 'Save company profile');
+  const form = h('form.form', { novalidate: true, 'aria-label': 'Company profile' },
+    formErrorBox(),
+    h('fieldset.section', h('legend', 'Company'), h('div.form-grid', f.legal_name, f.trade_name, f.pan, f.registered_address)),
+    h('fieldset.section', h('legend', 'Payment details'), h('div.form-grid', f.account, f.ifsc, f.bank_name, f.upi_id)),
+    h('fieldset.section', h('legend', 'Documents'), h('div.form-grid', f.invoice_terms, f.e_invoicing)),
+    h('p.hint', `Version ${co.version ?? '—'} · last updated ${fmtInstant(co.updated_at)}`),
+    h('div.form-actions', submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    if (!validateForm(form)) return;
+    const v = (k) => f[k].input.value.trim();
+    const account = v('account');
+    const hasBank = account || v('ifsc') || v('bank_name');
+    // The API takes the bank as a whole: number, IFSC and bank name together.
+    if (hasBank) {
+      const missing = [['account', 'bank.account_number', 'the account number'], ['ifsc', 'bank.ifsc', 'the IFSC'], ['bank_name', 'bank.bank_name', 'the bank name']]
+        .filter(([k]) => !v(k)).map(([, field, what]) => ({ field, message: `${what} is needed with the other bank details` }));
+      if (missing.length) { applyProblem(form, { errors: missing }); return; }
+    }
+    const body = {
+      legal_name: v('legal_name'),
+      trade_name: v('trade_name'),
+      pan: v('pan').toUpperCase() || null,
+      registered_address: v('registered_address'),
+      bank: hasBank ? { account_number: account, ifsc: v('ifsc').toUpperCase(), bank_name: v('bank_name') } : null,
+      upi_id: v('upi_id') || null,
+      invoice_terms: v('invoice_terms'),
+      e_invoicing: f.e_invoicing.input.checked,
+    };
+    try {
+      await busy(submit, 'Saving…', () => api('PUT', '/api/v1/company', { body, headers: co.version != null ? { 'If-Match': `"${co.version}"` } : {} }));
+      announce('Company profile saved.');
+      go(`#/company?t=${Date.now()}`);
+    } catch (e) {
+      if (e.status === 412) {
+        e.problem.detail = 'Someone else changed the profile meanwhile. Reload the page to see their changes, then make yours again.';
+      }
+      applyProblem(form, e);
+    }
+  });
+  put(main, form, logoSection(co, true));
 }
 
 // ---- pages-iam.js ----
@@ -1826,7 +2152,7 @@ async function renderEmployeeForm(main, { id }) {
     designation: field({ name: 'designation', label: 'Designation', value: emp?.designation }),
     date_of_joining: field({ name: 'date_of_joining', label: 'Date of joining', type: 'date', value: emp?.date_of_joining }),
     monthly_salary_paise: field({ name: 'monthly_salary_paise', label: 'Monthly salary (₹)', value: emp ? paiseToInput(emp.monthly_salary_paise) : '', attrs: { inputmode: 'decimal' }, validate: (v) => (parseRupees(v) === undefined ? { message: 'enter an amount in rupees, e.g. 45000' } : null) }),
-    pan: field({ name: 'pan', label: 'PAN', transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCDE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
+    pan: field({ name: 'pan', label: 'PAN', transform: 'upper', attrs: { autocomplete: 'off', placeholder: emp?.pan || 'ABCPE1234F', maxlength: 10 }, hint: keep || 'Five letters, four digits, one letter.', validate: rules.pan }),
     aadhaar: field({ name: 'aadhaar', label: 'Aadhaar', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.aadhaar || '12 digits', maxlength: 14 }, hint: keep || '12 digits; the last is a check digit.', validate: rules.aadhaar }),
     account: field({ name: 'bank_account.account_number', label: 'Bank account number', attrs: { autocomplete: 'off', inputmode: 'numeric', placeholder: emp?.bank_account?.account_number || '9–18 digits' }, hint: editing ? 'Leave blank to keep the current number.' : '9 to 18 digits.', validate: rules.accountNumber }),
     ifsc: field({ name: 'bank_account.ifsc', label: 'IFSC', transform: 'upper', value: emp?.bank_account?.ifsc, attrs: { maxlength: 11 }, validate: rules.ifsc }),
@@ -1887,8 +2213,20 @@ async function renderEmployeeForm(main, { id }) {
 }
 
 // ---- pages-sales.js ----
-// Customers and items.
+// Customers (with their GST registration and credit balance, and refunds of that
+// credit) and items.
 
+
+const REGISTRATIONS = [
+  ['regular', 'Regular (GST registered)'],
+  ['unregistered', 'Unregistered'],
+  ['sez', 'SEZ unit or developer'],
+  ['export', 'Export (outside India)'],
+];
+function registrationName(r) {
+  const found = REGISTRATIONS.find(([v]) => v === r);
+  return found ? found[1] : titleCase(r || 'regular');
+}
 
 function renderCustomers(main) {
   crudPage(main, {
@@ -1902,26 +2240,52 @@ function renderCustomers(main) {
       { name: 'gstin', label: 'GSTIN', transform: 'upper' },
     ],
     columns: [
-      { label: 'Name', render: (r) => r.name },
-      { label: 'GSTIN', render: (r) => r.gstin || 'Unregistered' },
+      { label: 'Name', render: (r) => h('a', { href: `#/customers/${r.id}` }, r.name) },
+      { label: 'GSTIN', render: (r) => r.gstin || (r.registration === 'export' ? 'Export' : 'Unregistered') },
+      { label: 'Registration', render: (r) => registrationName(r.registration || (r.gstin ? 'regular' : 'unregistered')) },
       { label: 'State', render: (r) => stateName(r.state_code) },
+      { label: 'Credit', className: 'num', render: (r) => fmtPaise(r.credit_balance_paise || 0) },
       { label: 'Email', render: (r) => r.email || '—' },
-      { label: 'Phone', render: (r) => r.phone || '—' },
     ],
     fields: (r) => {
-      const gstin = field({ name: 'gstin', label: 'GSTIN (optional)', value: r?.gstin, transform: 'upper', hint: 'The state is taken from the first two digits.', validate: rules.gstin });
-      const state = field({ name: 'state_code', label: 'GST state', type: 'select', required: true, value: r?.state_code, options: stateOptions(), validate: (v) => {
+      const registration = field({ name: 'registration', label: 'GST registration', type: 'select', required: true,
+        value: r?.registration || (r?.gstin ? 'regular' : 'unregistered'), options: REGISTRATIONS,
+        hint: 'SEZ supplies always carry IGST (or none under LUT); exports are placed in state 96 (Other Countries).' });
+      const gstin = field({ name: 'gstin', label: 'GSTIN (optional)', value: r?.gstin, transform: 'upper', hint: 'The state is taken from the first two digits. Required for regular and SEZ customers.', validate: rules.gstin });
+      const reg = () => registration.input.value;
+      const gstinRule = gstin.input._validate;
+      gstin.input._validate = () => {
+        if (reg() === 'export') return null;
+        if (!gstin.input.value.trim() && (reg() === 'regular' || reg() === 'sez')) return { message: `a ${reg() === 'sez' ? 'SEZ' : 'regular'} customer needs a GSTIN` };
+        return gstinRule();
+      };
+      const state = field({ name: 'state_code', label: 'GST state', type: 'select', required: true, value: r?.state_code, options: stateOptions('Choose a state', { foreign: true }), validate: (v) => {
+        if (reg() === 'export') return v === '96' ? null : { message: 'an export customer is in state 96 (Other Countries)' };
+        if (v === '96') return { message: 'state 96 is only for export customers' };
         const g = gstin.input.value.trim().toUpperCase();
         if (g.length >= 2 && /^\d\d/.test(g) && v !== g.slice(0, 2)) return { message: `the GSTIN belongs to state ${g.slice(0, 2)}` };
         return rules.stateCode(v);
       } });
+      // A new customer's registration follows the GSTIN (regular with one, else
+      // unregistered, as the server defaults) until it is chosen by hand.
+      let regTouched = !!r;
+      registration.input.addEventListener('change', () => { regTouched = true; });
       gstin.input.addEventListener('input', () => {
         const g = gstin.input.value.trim();
         if (/^\d\d/.test(g)) state.input.value = g.slice(0, 2);
+        if (!regTouched) registration.input.value = g ? 'regular' : 'unregistered';
       });
+      const applyRegistration = () => {
+        const exp = reg() === 'export';
+        gstin.hidden = exp;
+        if (exp) { gstin.input.value = ''; state.input.value = '96'; }
+        else if (state.input.value === '96') state.input.value = '';
+      };
+      registration.input.addEventListener('change', applyRegistration);
+      applyRegistration();
       return [
         field({ name: 'name', label: 'Name', required: true, value: r?.name, validate: (v) => (v.trim() ? null : { message: 'name is required' }) }),
-        gstin, state,
+        registration, gstin, state,
         field({ name: 'email', label: 'Email', type: 'email', value: r?.email, validate: rules.email }),
         field({ name: 'phone', label: 'Phone', type: 'tel', value: r?.phone }),
         field({ name: 'billing_address', label: 'Billing address', type: 'textarea', value: r?.billing_address, wide: true }),
@@ -1929,8 +2293,106 @@ function renderCustomers(main) {
     },
     body: (f, r) => {
       const v = values(f);
-      return changed({ name: v.name, gstin: opt(v.gstin), state_code: v.state_code, email: opt(v.email), phone: opt(v.phone), billing_address: opt(v.billing_address) }, r);
+      const exp = v.registration === 'export';
+      return changed({ name: v.name, registration: v.registration, gstin: exp ? null : opt(v.gstin), state_code: exp ? '96' : v.state_code, email: opt(v.email), phone: opt(v.phone), billing_address: opt(v.billing_address) }, r);
     },
+  });
+}
+
+// One customer: registration, credit balance (from credit notes beyond an invoice's
+// balance), refunds of that credit, and the customer's invoices.
+async function renderCustomer(main, { id }) {
+  put(main, loading());
+  let c;
+  try {
+    c = await api('GET', `/api/v1/customers/${id}`);
+  } catch (e) {
+    put(clear(main), pageHeader('Customer'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const credit = BigInt(c.credit_balance_paise || 0);
+  const actions = [h('a.btn', { href: '#/customers' }, 'All customers')];
+  if (credit > 0n && session.can('sales.payments:write')) {
+    const refund = h('button.btn.btn-primary', { type: 'button' }, 'Refund credit');
+    refund.addEventListener('click', () => refundDialog(c, () => go(`#/customers/${c.id}?t=${Date.now()}`)));
+    actions.push(refund);
+  }
+  put(main, pageHeader(c.name, actions),
+    h('section.panel', { 'aria-label': 'Customer' }, h('h2', 'Details'), dl([
+      ['Registration', registrationName(c.registration || (c.gstin ? 'regular' : 'unregistered'))],
+      ['GSTIN', c.gstin || '—'],
+      ['GST state', stateName(c.state_code)],
+      ['Billing address', c.billing_address || '—'],
+      ['Email', c.email || '—'],
+      ['Phone', c.phone || '—'],
+      ['Credit balance', h('strong', { 'data-testid': 'credit-balance' }, fmtPaise(c.credit_balance_paise || 0))],
+    ]), credit > 0n ? h('p.hint', 'Credit comes from credit notes beyond an invoice\'s balance. Use it in a payment ("From customer credit") or refund it.') : null));
+  if (session.can('sales.invoices:read')) {
+    put(main, h('section.panel', { 'aria-labelledby': 'cust-inv-h' }, h('h2', { id: 'cust-inv-h' }, 'Invoices'), pagedTable({
+      caption: `Invoices of ${c.name}`,
+      empty: 'No invoices yet.',
+      columns: [
+        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.id}` }, r.number || 'Draft') },
+        { label: 'Date', className: 'nowrap', render: (r) => fmtDate(r.invoice_date) },
+        { label: 'Status', render: (r) => badge(r.status) },
+        { label: 'Total', className: 'num', render: (r) => fmtPaise(r.grand_total_paise) },
+        { label: 'Balance', className: 'num', render: (r) => fmtPaise(r.balance_due_paise) },
+      ],
+      load: (cursor) => api('GET', '/api/v1/invoices', { query: { customer_id: c.id, limit: 20, cursor } }),
+    })));
+  }
+}
+
+// A refund of customer credit: a payment with a negative amount, naming one of the
+// customer's invoices, with an Idempotency-Key per attempt.
+async function refundDialog(c, done) {
+  let invoices = [];
+  try {
+    invoices = (await getAll('/api/v1/invoices', { customer_id: c.id })).filter((i) => i.number && i.status !== 'draft');
+  } catch { /* the select stays empty and the API says why */ }
+  let key = newUuid();
+  let lastBody = null;
+  const max = BigInt(c.credit_balance_paise || 0);
+  const amount = field({ name: 'amount_paise', label: 'Refund amount (₹)', required: true, value: paiseToInput(max), attrs: { inputmode: 'decimal' }, hint: `Credit balance ${fmtPaise(max)}`, validate: (v) => {
+    const p = parseRupees(v);
+    if (p === undefined || p === null || p <= 0n) return { message: 'enter an amount in rupees greater than zero' };
+    if (p > max) return { message: `cannot exceed the credit balance of ${fmtPaise(max)}` };
+    return null;
+  } });
+  const method = field({ name: 'method', label: 'Refunded by', type: 'select', required: true, value: 'bank_transfer', options: [['bank_transfer', 'Bank transfer'], ['upi', 'UPI'], ['cheque', 'Cheque'], ['cash', 'Cash']] });
+  const invoice = field({ name: 'invoice_id', label: 'Against invoice', type: 'select', required: true, options: [['', 'Choose an invoice'], ...invoices.map((i) => [i.id, `${i.number} · ${fmtDate(i.invoice_date)}`])], hint: 'Any invoice of this customer; the refund is recorded with it.', validate: (v) => (v ? null : { message: 'choose an invoice' }) });
+  if (invoices.length) invoice.input.value = invoices[0].id;
+  const reference = field({ name: 'reference', label: 'Reference', hint: 'UTR, cheque number or voucher number' });
+  const paidOn = field({ name: 'received_on', label: 'Refunded on', type: 'date', required: true, value: todayIso(), validate: (v) => (v ? null : { message: 'date is required' }) });
+  const submit = h('button.btn.btn-primary', { type: 'submit' }, 'Record refund');
+  const cancel = h('button.btn', { type: 'button' }, 'Cancel');
+  const form = h('form.form', { novalidate: true }, formErrorBox(), h('div.form-grid', amount, method, invoice, reference, paidOn), h('div.form-actions', submit, cancel));
+  const { close } = openDialog(`Refund credit to ${c.name}`, form);
+  cancel.addEventListener('click', close);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    if (!validateForm(form)) return;
+    const body = {
+      invoice_id: invoice.input.value,
+      amount_paise: -Number(parseRupees(amount.input.value)),
+      method: method.input.value,
+      reference: reference.input.value.trim() || null,
+      received_on: paidOn.input.value,
+    };
+    const text = JSON.stringify(body);
+    if (lastBody !== null && lastBody !== text) key = newUuid();
+    lastBody = text;
+    try {
+      await busy(submit, 'Recording…', () => api('POST', '/api/v1/payments', { body, headers: { 'Idempotency-Key': key } }));
+      close();
+      announce(`Refund of ${fmtPaise(-body.amount_paise)} recorded.`);
+      done();
+    } catch (e) {
+      if (e.status !== 0) { key = newUuid(); lastBody = null; }
+      applyProblem(form, e);
+    }
   });
 }
 
@@ -1970,6 +2432,46 @@ function renderItems(main) {
 // Invoices: list with filters, create/edit drafts with live GST totals computed like
 // the server, issue, cancel, payments (with an Idempotency-Key), documents, print view.
 
+
+const LUT_TEXT = 'Supply meant for export / supply to SEZ unit or SEZ developer for authorised operations under bond or letter of undertaking without payment of integrated tax';
+const COPIES = [['original', 'Original for recipient'], ['duplicate', 'Duplicate for transporter'], ['triplicate', 'Triplicate for supplier']];
+
+// "Download PDF" with a copy selector, for an issued or cancelled document:
+// kind is 'invoices', 'credit-notes' or 'debit-notes'.
+function pdfControls(kind, doc) {
+  const id = `pdf-copy-${kind}`;
+  const copy = h('select', { id, name: 'copy' }, COPIES.map(([v, l]) => h('option', { value: v }, l)));
+  const btn = h('button.btn', { type: 'button' }, 'Download PDF');
+  btn.addEventListener('click', async () => {
+    const fallback = `${String(doc.number || doc.id).replace(/[^A-Za-z0-9-]+/g, '-')}-${copy.value}.pdf`;
+    try {
+      await busy(btn, 'Downloading…', () => download(`/api/v1/${kind}/${doc.id}/pdf?copy=${copy.value}`, fallback));
+    } catch (e) {
+      announce(`PDF download failed: ${errorText(e)}`, 'error');
+    }
+  });
+  return h('span.pdf-controls', h('label.sr-only', { for: id }, 'PDF copy'), copy, btn);
+}
+
+// Seller and buyer as printed: the copies frozen at issue, else (drafts) the live records.
+function sellerOf(doc, branch) {
+  if (doc.seller) return { ...doc.seller, name: doc.seller.legal_name || doc.seller.trade_name, frozen: true };
+  return branch ? { name: branch.name, gstin: branch.gstin, address: branch.address, state_code: branch.state_code, frozen: false } : null;
+}
+function buyerOf(doc, customer) {
+  if (doc.buyer) return { ...doc.buyer, frozen: true };
+  return customer ? { name: customer.name, gstin: customer.gstin, billing_address: customer.billing_address, state_code: customer.state_code, registration: customer.registration, frozen: false } : null;
+}
+function placeOfSupply(doc, customer) {
+  if (doc.place_of_supply) return `${doc.place_of_supply.code} · ${doc.place_of_supply.name || stateName(doc.place_of_supply.code).replace(/^\d+ · /, '')}`;
+  if (doc.supply_type === 'export' || customer?.registration === 'export') return stateName('96');
+  return customer ? stateName(customer.state_code) : '—';
+}
+const SUPPLY_WORDS = { regular: 'Regular (B2B)', unregistered: 'Unregistered buyer (B2C)', sez: 'Supply to SEZ', export: 'Export' };
+function supplyWords(doc) {
+  const base = SUPPLY_WORDS[doc.supply_type] || (doc.supply_type ? titleCase(doc.supply_type) : '—');
+  return doc.lut && (doc.supply_type === 'sez' || doc.supply_type === 'export') ? `${base} — zero-rated under LUT` : base;
+}
 
 const refCache = {};
 async function refList(kind, perm) {
@@ -2057,34 +2559,44 @@ async function renderInvoiceForm(main, { id }) {
     due: field({ name: 'due_date', label: 'Due date', type: 'date', required: true, value: inv?.due_date || addDaysIso(today, 30), validate: (v) => (!v ? { message: 'due date is required' } : (v < f.date.input.value ? { message: 'due date cannot be before the invoice date' } : null)) }),
     notes: field({ name: 'notes', label: 'Notes', type: 'textarea', value: inv?.notes, rows: 5 }),
   };
+  const lut = field({ name: 'lut', label: 'Zero-rated under LUT (no IGST)', type: 'checkbox', value: inv?.lut, hint: 'Export or supply to an SEZ under bond or letter of undertaking.' });
+  const reverse = field({ name: 'reverse_charge', label: 'Tax payable on reverse charge', type: 'checkbox', value: inv?.reverse_charge });
   const supply = h('p.supply', { 'aria-live': 'polite' });
   const linesBody = h('tbody');
   const totalsBox = h('div.totals', { 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'live-totals' });
   const rows = [];
 
-  const isIntra = () => {
+  const zeroRatable = () => ['sez', 'export'].includes(byId(customers, f.customer.input.value)?.registration);
+  // How GST applies, as the server decides it from the customer's registration.
+  const currentMode = () => {
     const b = byId(branches, f.branch.input.value);
     const c = byId(customers, f.customer.input.value);
-    if (!b || !c) return null;
-    return b.state_code === c.state_code;
+    if (!c || (!b && !['sez', 'export'].includes(c.registration))) return null;
+    return taxMode(b?.state_code, c.state_code, c.registration, zeroRatable() && lut.input.checked);
   };
 
   function recompute() {
-    const intra = isIntra();
-    supply.textContent = intra === null ? 'Choose a branch and a customer to see how GST applies.'
-      : (intra ? 'Intra-state supply: CGST + SGST (branch and customer are in the same state).' : 'Inter-state supply: IGST (branch and customer are in different states).');
+    lut.hidden = !zeroRatable();
+    const c = byId(customers, f.customer.input.value);
+    const mode = currentMode();
+    const special = c?.registration === 'sez' ? 'Supply to an SEZ: always inter-state, ' : (c?.registration === 'export' ? 'Export (place of supply 96 · Other Countries): ' : '');
+    supply.textContent = mode === null ? 'Choose a branch and a customer to see how GST applies.'
+      : mode === 'zero' ? `${special}zero-rated under LUT — no tax is charged.`
+        : special ? `${special}IGST.`
+          : (mode === 'intra' ? 'Intra-state supply: CGST + SGST (branch and customer are in the same state).' : 'Inter-state supply: IGST (branch and customer are in different states).');
     const parsed = rows.map((r) => r.read());
     const good = parsed.filter(Boolean);
-    const t = invoiceTotals(good, intra === true);
+    const t = invoiceTotals(good, mode || 'intra');
     let gi = 0;
     rows.forEach((r, i) => {
-      if (parsed[i]) { r.show(t.lines[gi], intra === true); gi += 1; } else r.show(null);
+      if (parsed[i]) { r.show(t.lines[gi]); gi += 1; } else r.show(null);
     });
+    const intraHeads = mode === null || mode === 'intra';
     put(clear(totalsBox), 
       h('dl.totals-list',
         h('dt', 'Taxable value'), h('dd', { 'data-total': 'taxable' }, fmtPaise(t.taxable)),
-        intra !== false ? [h('dt', 'CGST'), h('dd', { 'data-total': 'cgst' }, fmtPaise(t.cgst)), h('dt', 'SGST'), h('dd', { 'data-total': 'sgst' }, fmtPaise(t.sgst))] : null,
-        intra === false ? [h('dt', 'IGST'), h('dd', { 'data-total': 'igst' }, fmtPaise(t.igst))] : null,
+        intraHeads ? [h('dt', 'CGST'), h('dd', { 'data-total': 'cgst' }, fmtPaise(t.cgst)), h('dt', 'SGST'), h('dd', { 'data-total': 'sgst' }, fmtPaise(t.sgst))] : null,
+        !intraHeads ? [h('dt', mode === 'zero' ? 'IGST (zero-rated, LUT)' : 'IGST'), h('dd', { 'data-total': 'igst' }, fmtPaise(t.igst))] : null,
         h('dt', 'Round off'), h('dd', { 'data-total': 'round_off' }, fmtPaise(t.roundOff)),
         h('dt.grand', 'Grand total'), h('dd.grand', { 'data-total': 'grand' }, fmtPaise(t.grand))),
       h('p.words', amountInWords(t.grand)));
@@ -2130,11 +2642,11 @@ async function renderInvoiceForm(main, { id }) {
         if (!it || q === null || p === null || p === undefined || d === undefined) return null;
         return { quantityMilli: q, unitPricePaise: p, discountPaise: d, rateBp: it.gst_rate_bp };
       },
-      show(l, intra) {
+      show(l) {
         const it = row.item();
         rate.textContent = it ? fmtRate(it.gst_rate_bp) : '—';
         taxable.textContent = l ? fmtPaise(l.taxable) : '—';
-        tax.textContent = l ? fmtPaise(intra ? l.cgst + l.sgst : l.igst) : '—';
+        tax.textContent = l ? fmtPaise(l.cgst + l.sgst + l.igst) : '—';
         total.textContent = l ? fmtPaise(l.total) : '—';
       },
       check() {
@@ -2178,7 +2690,7 @@ async function renderInvoiceForm(main, { id }) {
 
   const addBtn = h('button.btn', { type: 'button' }, '+ Add line');
   addBtn.addEventListener('click', () => { const r = addLine(null); recompute(); r.inputs[0].focus(); });
-  for (const el of [f.branch.input, f.customer.input]) el.addEventListener('change', recompute);
+  for (const el of [f.branch.input, f.customer.input, lut.input]) el.addEventListener('change', recompute);
 
   if (inv && Array.isArray(inv.lines)) inv.lines.forEach((l) => addLine(l));
   else addLine(null);
@@ -2189,6 +2701,7 @@ async function renderInvoiceForm(main, { id }) {
     formErrorBox(),
     h('div.form-grid', f.branch, f.customer, f.date, f.due),
     supply,
+    h('div.form-grid.checks', lut, reverse),
     h('fieldset.section', h('legend', 'Lines'),
       h('div.table-wrap', h('table.table.lines-table', h('caption.sr-only', 'Invoice lines'),
         h('thead', h('tr', ['Item', 'Quantity', 'Unit price (₹)', 'Discount (₹)', 'GST', 'Taxable', 'Tax', 'Line total', ''].map((t) => h('th', { scope: 'col' }, t)))),
@@ -2225,6 +2738,8 @@ async function renderInvoiceForm(main, { id }) {
       due_date: f.due.input.value,
       lines: rows.map((r) => r.body()),
       notes: f.notes.input.value.trim() || null,
+      lut: zeroRatable() && lut.input.checked,
+      reverse_charge: reverse.input.checked,
     };
     try {
       const saved = await busy(submit, 'Saving…', () => (inv
@@ -2285,8 +2800,8 @@ async function renderInvoice(main, { id }) {
   if (inv.status === 'draft' && session.can('sales.invoices:issue')) {
     const issue = h('button.btn.btn-primary', { type: 'button' }, 'Issue');
     issue.addEventListener('click', async () => {
-      const ok = await confirmDialog('Issue invoice', 'Issuing assigns the next invoice number for this branch and financial year. The invoice can no longer be edited.', {
-        confirmLabel: 'Issue invoice', action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`),
+      const ok = await confirmDialog('Issue invoice', 'Issuing assigns the next invoice number for this branch and financial year and freezes the seller, buyer and place of supply as they are now. The invoice can no longer be edited.', {
+        confirmLabel: 'Issue invoice', action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`), problemExtra: sellerFixLinks,
       });
       if (ok) { announce(`Invoice issued: ${ok.number || ''}`); reload(); }
     });
@@ -2302,9 +2817,12 @@ async function renderInvoice(main, { id }) {
   }
   if (['issued', 'partially_paid'].includes(inv.status) && session.can('sales.payments:write')) {
     const pay = h('button.btn.btn-primary', { type: 'button' }, 'Record payment');
-    pay.addEventListener('click', () => paymentDialog(inv, reload));
+    pay.addEventListener('click', () => paymentDialog(inv, reload, customer));
     actions.push(pay);
   }
+  const notable = ['issued', 'partially_paid', 'paid'].includes(inv.status);
+  if (notable && session.can('sales.credit_notes:write')) actions.push(h('a.btn', { href: `#/credit-notes/new?invoice_id=${inv.id}` }, 'New credit note'));
+  if (notable && session.can('sales.debit_notes:write')) actions.push(h('a.btn', { href: `#/debit-notes/new?invoice_id=${inv.id}` }, 'New debit note'));
   if (inv.status === 'issued' && paid === 0n && session.can('sales.invoices:cancel')) {
     const cancel = h('button.btn.btn-danger', { type: 'button' }, 'Cancel invoice');
     cancel.addEventListener('click', async () => {
@@ -2317,23 +2835,36 @@ async function renderInvoice(main, { id }) {
     actions.push(cancel);
   }
   actions.push(h('a.btn', { href: `#/invoices/${inv.id}/print` }, 'Print view'));
+  if (inv.status !== 'draft') actions.push(pdfControls('invoices', inv));
   put(main, pageHeader(inv.number ? `Invoice ${inv.number}` : 'Draft invoice', actions));
-  const intra = intraOf(inv, branch, customer);
+  const intra = modeOf(inv, branch, customer);
+  const seller = sellerOf(inv, branch);
+  const buyer = buyerOf(inv, customer);
   put(main, h('div.detail-grid',
     h('section.panel', { 'aria-label': 'Summary' }, h('h2', 'Summary'), dl([
       ['Status', badge(inv.status)],
       ['Invoice date', fmtDate(inv.invoice_date)],
       ['Due date', fmtDate(inv.due_date)],
-      ['Branch', branch ? `${branch.code} · ${branch.name}` : inv.branch_id],
-      ['Customer', customer ? customer.name : (inv.customer_name || inv.customer_id)],
+      ['Branch', branch ? h('a', { href: `#/branches/${branch.id}` }, `${branch.code} · ${branch.name}`) : inv.branch_id],
+      ['Customer', customer ? h('a', { href: `#/customers/${customer.id}` }, customer.name) : (inv.customer_name || inv.customer_id)],
+      ['Supply type', h('span', { 'data-testid': 'supply-type' }, supplyWords(inv))],
+      ['Place of supply', h('span', { 'data-testid': 'place-of-supply' }, placeOfSupply(inv, customer))],
+      ['Reverse charge', inv.reverse_charge ? 'Yes' : 'No'],
       ['Grand total', h('strong', fmtPaise(inv.grand_total_paise))],
+      inv.debited_paise ? ['Debit notes', fmtPaise(inv.debited_paise)] : null,
+      inv.credited_paise ? ['Credit notes', `−${fmtPaise(inv.credited_paise)}`] : null,
       ['Paid', fmtPaise(inv.amount_paid_paise)],
       ['Balance due', h('strong', { 'data-testid': 'balance' }, fmtPaise(inv.balance_due_paise))],
       inv.cancel_reason ? ['Cancel reason', inv.cancel_reason] : null,
       inv.notes ? ['Notes', inv.notes] : null,
     ])),
-    h('section.panel', { 'aria-label': 'Totals' }, h('h2', 'Totals'), totalsDl(inv, intra))));
+    h('section.panel', { 'aria-label': 'Totals' }, h('h2', 'Totals'), totalsDl(inv, intra),
+      intra === 'zero' ? h('p.hint.lut-text', LUT_TEXT) : null)));
+  put(main, h('div.detail-grid',
+    partyPanel('Seller', seller, 'seller'),
+    partyPanel('Buyer', buyer, 'buyer')));
   put(main, h('section.panel', { 'aria-label': 'Lines' }, h('h2', 'Lines'), linesTable(inv, items, intra)));
+  if (inv.status !== 'draft') put(main, notesSection(inv));
   const paySection = h('section.panel', { 'aria-label': 'Payments' }, h('h2', 'Payments'), loading());
   put(main, paySection);
   loadPayments(inv).then((pays) => {
@@ -2347,20 +2878,69 @@ async function renderInvoice(main, { id }) {
   put(main, documentsSection({ entity: 'invoice', entityId: inv.id, record: inv, canUpload: session.can('sales.invoices:write') }));
 }
 
-// Intra-state as the server decided it, else from the two state codes.
-function intraOf(inv, branch, customer) {
-  if (typeof inv.intra_state === 'boolean') return inv.intra_state;
-  if (branch && customer) return branch.state_code === customer.state_code;
-  return (inv.igst_total_paise || 0) === 0;
+// How GST applied: as the server decided it (supply_type, lut), else from the states.
+// Returns 'intra', 'inter' or 'zero'.
+function modeOf(inv, branch, customer) {
+  const m = taxModeOf(inv);
+  if (m) return m;
+  if (branch && customer) return taxMode(branch.state_code, customer.state_code, customer.registration, inv.lut) || 'inter';
+  return 'intra';
 }
 
-function totalsDl(inv, intra) {
+// Links to what a seller_incomplete problem asks to fix.
+function sellerFixLinks(e) {
+  if (e.code !== 'seller_incomplete') return null;
+  return h('p.fix-links', 'Complete the ', h('a', { href: '#/company' }, 'company profile'), ' and the ', h('a', { href: '#/branches' }, 'branch'), ', then issue again.');
+}
+
+function partyPanel(title, p, key) {
+  const frozen = p?.frozen;
+  return h('section.panel', { 'aria-label': title, 'data-testid': key },
+    h('h2', title, h('span.muted.small', frozen ? ' (as issued)' : ' (current details; frozen at issue)')),
+    p ? dl([
+      ['Name', p.name || '—'],
+      p.trade_name && p.trade_name !== p.name ? ['Trade name', p.trade_name] : null,
+      ['GSTIN', p.gstin || (key === 'seller' ? 'None (a branch needs a GSTIN to issue)' : (p.registration === 'export' ? 'Export — no GSTIN' : 'Unregistered'))],
+      p.pan ? ['PAN', p.pan] : null,
+      ['Address', p.address || p.billing_address || '—'],
+      ['State', p.state_name ? `${p.state_code} · ${p.state_name}` : stateName(p.state_code)],
+      p.registration ? ['Registration', registrationName(p.registration)] : null,
+    ]) : h('p.muted', 'Not available.'));
+}
+
+// Credit and debit notes raised against an issued invoice.
+function notesSection(inv) {
+  const box = h('section.panel', { 'aria-labelledby': 'inv-notes-h' }, h('h2', { id: 'inv-notes-h' }, 'Credit and debit notes'), loading());
+  const kinds = [['credit-notes', 'Credit note', 'sales.credit_notes:read'], ['debit-notes', 'Debit note', 'sales.debit_notes:read']].filter(([, , p]) => session.can(p));
+  Promise.all(kinds.map(([k, label]) => api('GET', `/api/v1/${k}`, { query: { invoice_id: inv.id, limit: 200 } })
+    .then((pg) => (pg.items || []).map((n) => ({ ...n, _kind: k, _label: label })))))
+    .then((lists) => {
+      const notes = lists.flat().sort((a, b) => String(a.created_at || a.note_date).localeCompare(String(b.created_at || b.note_date)));
+      put(clear(box), h('h2', { id: 'inv-notes-h' }, 'Credit and debit notes'), table([
+        { label: 'Note', render: (n) => h('a', { href: `#/${n._kind}/${n.id}` }, n.number || `Draft ${n._label.toLowerCase()}`) },
+        { label: 'Type', render: (n) => n._label },
+        { label: 'Date', className: 'nowrap', render: (n) => fmtDate(n.note_date) },
+        { label: 'Reason', render: (n) => titleCase(n.reason) },
+        { label: 'Status', render: (n) => badge(n.status) },
+        { label: 'Total', className: 'num', render: (n) => fmtPaise(noteTotal(n)) },
+      ], notes, { caption: 'Notes against this invoice', empty: 'No credit or debit notes.' }));
+    })
+    .catch((e) => put(clear(box), h('h2', { id: 'inv-notes-h' }, 'Credit and debit notes'), problemBox(e)));
+  return box;
+}
+
+function noteTotal(n) {
+  return n.grand_total_paise ?? n.total_paise ?? n.amount_paise ?? null;
+}
+
+function totalsDl(inv, mode) {
+  const intra = mode === 'intra' || mode === true;
   return h('dl.totals-list',
     h('dt', 'Taxable value'), h('dd', fmtPaise(inv.taxable_total_paise)),
     intra ? [h('dt', 'CGST'), h('dd', fmtPaise(inv.cgst_total_paise)), h('dt', 'SGST'), h('dd', fmtPaise(inv.sgst_total_paise))]
-      : [h('dt', 'IGST'), h('dd', fmtPaise(inv.igst_total_paise))],
-    h('dt', 'Round off'), h('dd', fmtPaise(inv.round_off_paise)),
-    h('dt.grand', 'Grand total'), h('dd.grand', fmtPaise(inv.grand_total_paise)));
+      : [h('dt', mode === 'zero' ? 'IGST (zero-rated, LUT)' : 'IGST'), h('dd', { 'data-testid': 'igst-total' }, fmtPaise(inv.igst_total_paise || 0))],
+    h('dt', 'Round off'), h('dd', fmtPaise(inv.round_off_paise || 0)),
+    h('dt.grand', 'Grand total'), h('dd.grand', { 'data-testid': 'grand-total' }, fmtPaise(inv.grand_total_paise ?? noteTotal(inv))));
 }
 
 function lineInfo(l, items) {
@@ -2374,7 +2954,8 @@ function lineInfo(l, items) {
   };
 }
 
-function linesTable(inv, items, intra) {
+function linesTable(inv, items, mode) {
+  const intra = mode === 'intra' || mode === true;
   return table([
     { label: 'Item', render: (l) => lineInfo(l, items).name },
     { label: 'HSN/SAC', render: (l) => lineInfo(l, items).hsn },
@@ -2392,21 +2973,32 @@ function linesTable(inv, items, intra) {
 
 // A payment: one Idempotency-Key per attempt; an identical retry (e.g. after a network
 // failure) reuses it so the server answers with the original payment.
-function paymentDialog(inv, done) {
+// With customer credit (credit notes beyond an earlier invoice's balance), the method
+// "From customer credit" uses it, up to the credit balance.
+function paymentDialog(inv, done, customer) {
   let key = newUuid();
   let lastBody = null;
+  const credit = BigInt(customer?.credit_balance_paise || 0);
+  const balance = BigInt(inv.balance_due_paise);
+  const methods = [['cash', 'Cash'], ['upi', 'UPI'], ['bank_transfer', 'Bank transfer'], ['card', 'Card'], ['cheque', 'Cheque']];
+  if (credit > 0n) methods.push(['credit', 'From customer credit']);
+  const method = field({ name: 'method', label: 'Method', type: 'select', required: true, value: 'upi', options: methods });
   const amount = field({ name: 'amount_paise', label: 'Amount (₹)', required: true, value: paiseToInput(inv.balance_due_paise), attrs: { inputmode: 'decimal' }, hint: `Balance due ${fmtPaise(inv.balance_due_paise)}`, validate: (v) => {
     const p = parseRupees(v);
     if (p === undefined || p === null || p <= 0n) return { message: 'enter an amount in rupees greater than zero' };
-    if (p > BigInt(inv.balance_due_paise)) return { message: `cannot exceed the balance due of ${fmtPaise(inv.balance_due_paise)}` };
+    if (p > balance) return { message: `cannot exceed the balance due of ${fmtPaise(inv.balance_due_paise)}` };
+    if (method.input.value === 'credit' && p > credit) return { message: `cannot exceed the customer's credit of ${fmtPaise(credit)}` };
     return null;
   } });
-  const method = field({ name: 'method', label: 'Method', type: 'select', required: true, value: 'upi', options: [['cash', 'Cash'], ['upi', 'UPI'], ['bank_transfer', 'Bank transfer'], ['card', 'Card'], ['cheque', 'Cheque']] });
+  method.input.addEventListener('change', () => {
+    if (method.input.value === 'credit') amount.input.value = paiseToInput(credit < balance ? credit : balance);
+  });
+  const creditNote = customer ? h('p.hint', { 'data-testid': 'customer-credit' }, `${customer.name} has ${fmtPaise(credit)} of credit${credit > 0n ? ' (choose "From customer credit" to use it)' : ''}.`) : null;
   const reference = field({ name: 'reference', label: 'Reference', hint: 'UTR, cheque number or receipt number' });
   const received = field({ name: 'received_on', label: 'Received on', type: 'date', required: true, value: todayIso(), validate: (v) => (v ? null : { message: 'date is required' }) });
   const submit = h('button.btn.btn-primary', { type: 'submit' }, 'Record payment');
   const cancel = h('button.btn', { type: 'button' }, 'Cancel');
-  const form = h('form.form', { novalidate: true }, formErrorBox(), h('div.form-grid', amount, method, reference, received), h('div.form-actions', submit, cancel));
+  const form = h('form.form', { novalidate: true }, formErrorBox(), creditNote, h('div.form-grid', amount, method, reference, received), h('div.form-actions', submit, cancel));
   const { close } = openDialog(`Record payment${inv.number ? ` for ${inv.number}` : ''}`, form);
   cancel.addEventListener('click', close);
   form.addEventListener('submit', async (ev) => {
@@ -2456,12 +3048,16 @@ async function renderInvoicePrint(main, { id }) {
     return;
   }
   clear(main);
-  const intra = intraOf(inv, branch, customer);
+  const mode = modeOf(inv, branch, customer);
+  const intra = mode === 'intra';
+  const seller = sellerOf(inv, branch);
+  const buyer = buyerOf(inv, customer);
   const printBtn = h('button.btn.btn-primary', { type: 'button' }, 'Print');
   printBtn.addEventListener('click', () => window.print());
   const title = inv.status === 'draft' ? 'Draft — not a tax invoice' : (inv.status === 'cancelled' ? 'Tax invoice — cancelled' : 'Tax invoice');
   put(main, h('div.print-toolbar.no-print',
     h('a.btn', { href: `#/invoices/${inv.id}` }, '← Back to invoice'), printBtn,
+    inv.status !== 'draft' ? pdfControls('invoices', inv) : null,
     h('h1.sr-only', { tabindex: '-1' }, `Print view of ${inv.number || 'draft invoice'}`)));
 
   // Tax breakup by rate.
@@ -2479,18 +3075,19 @@ async function renderInvoicePrint(main, { id }) {
   const party = (heading, p, extra) => h('div.party', h('h3', heading),
     h('p.party-name', p?.name || '—'),
     p?.address || p?.billing_address ? h('p.party-addr', p.address || p.billing_address) : null,
-    h('p', 'GSTIN: ', h('strong', p?.gstin || 'Unregistered')),
-    h('p', `State: ${stateName(p?.state_code)}`), extra || null);
+    h('p', 'GSTIN: ', h('strong', p?.gstin || (p?.registration === 'export' ? 'Not applicable (export)' : 'Unregistered'))),
+    h('p', `State: ${p?.state_name ? `${p.state_code} · ${p.state_name}` : stateName(p?.state_code)}`), extra || null);
   const doc = h('article.invoice-doc', { 'aria-label': 'Tax invoice' },
     h('header.inv-head',
-      h('div', h('p.inv-title', title), h('p.inv-seller', branch?.name || 'Seller')),
+      h('div', h('p.inv-title', title), h('p.inv-seller', seller?.name || 'Seller')),
       h('dl.inv-meta',
         h('dt', 'Invoice no.'), h('dd', { 'data-testid': 'print-number' }, inv.number || 'DRAFT'),
         h('dt', 'Invoice date'), h('dd', fmtDate(inv.invoice_date)),
         h('dt', 'Due date'), h('dd', fmtDate(inv.due_date)),
-        h('dt', 'Place of supply'), h('dd', stateName(customer?.state_code)),
-        h('dt', 'Reverse charge'), h('dd', 'No'))),
-    h('div.parties', party('Seller (branch)', branch, branch ? h('p', `Branch code: ${branch.code}`) : null), party('Buyer', customer)),
+        h('dt', 'Place of supply'), h('dd', placeOfSupply(inv, customer)),
+        h('dt', 'Reverse charge'), h('dd', inv.reverse_charge ? 'Yes' : 'No'))),
+    h('div.parties', party('Seller', seller, seller?.pan ? h('p', `PAN: ${seller.pan}`) : null), party('Buyer', buyer)),
+    mode === 'zero' ? h('p.inv-lut', LUT_TEXT) : null,
     h('div.inv-scroll', h('table.inv-lines',
       h('thead', h('tr', ['#', 'Description', 'HSN/SAC', 'Qty', 'Rate', 'Discount', 'Taxable value', 'GST %', ...(intra ? ['CGST', 'SGST'] : ['IGST']), 'Amount'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', (inv.lines || []).map((l, i) => {
@@ -2520,9 +3117,354 @@ async function renderInvoicePrint(main, { id }) {
     inv.notes ? h('p.inv-notes', `Notes: ${inv.notes}`) : null,
     h('footer.inv-foot',
       h('p', 'This is a computer-generated invoice.'),
-      h('div.sign', h('p', `For ${branch?.name || 'the seller'}`), h('p.sign-line', 'Authorised signatory'))));
+      h('div.sign', h('p', `For ${seller?.name || 'the seller'}`), h('p.sign-line', 'Authorised signatory'))));
   put(main, doc);
 }
+
+// ---- pages-notes.js ----
+// Credit and debit notes (CGST Act s. 34, Rule 53) against an issued invoice: lists,
+// a draft form with the invoice's lines (a quantity for returns or a taxable amount for
+// discounts and corrections), issue, the note's page and its PDF.
+
+
+const NOTE_KINDS = {
+  credit: { seg: 'credit-notes', title: 'Credit notes', noun: 'credit note', Noun: 'Credit note', perm: 'sales.credit_notes' },
+  debit: { seg: 'debit-notes', title: 'Debit notes', noun: 'debit note', Noun: 'Debit note', perm: 'sales.debit_notes' },
+};
+
+const NOTE_REASONS = [
+  ['sales_return', 'Sales return'],
+  ['post_sale_discount', 'Post-sale discount'],
+  ['deficiency_in_services', 'Deficiency in services'],
+  ['correction_in_invoice', 'Correction in invoice'],
+  ['change_in_pos', 'Change in place of supply'],
+  ['others', 'Others'],
+];
+const reasonName = (r) => (NOTE_REASONS.find(([v]) => v === r) || [r, titleCase(r)])[1];
+
+// ---- lists -------------------------------------------------------------------------
+
+async function customersById() {
+  if (!session.can('sales.customers:read')) return new Map();
+  try {
+    return new Map((await getAll('/api/v1/customers')).map((c) => [c.id, c]));
+  } catch {
+    return new Map();
+  }
+}
+
+function noteList(kind) {
+  const k = NOTE_KINDS[kind];
+  return async (main, _p, query) => {
+    put(main, pageHeader(k.title));
+    put(main, h('p.lede', `A ${k.noun} is raised from an issued invoice: open the invoice and choose "New ${k.noun}".`));
+    const customers = await customersById();
+    const state = { status: query.get('status') || '', invoice_id: query.get('invoice_id') || '', customer_id: query.get('customer_id') || '' };
+    const status = field({ name: 'status', label: 'Status', type: 'select', value: state.status, options: [['', 'Any status'], ['draft', 'Draft'], ['issued', 'Issued']] });
+    const filters = h('form.filters', { role: 'search', 'aria-label': `Filter ${k.title.toLowerCase()}` }, status,
+      h('div.filter-actions', h('button.btn', { type: 'submit' }, 'Apply'), h('button.btn.btn-link', { type: 'reset' }, 'Clear')));
+    let list;
+    const apply = () => { state.status = status.input.value; list.reload(true); };
+    filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
+    filters.addEventListener('reset', () => setTimeout(apply, 0));
+    put(main, filters);
+    list = pagedTable({
+      caption: k.title,
+      empty: `No ${k.title.toLowerCase()} match.`,
+      columns: [
+        { label: k.Noun, render: (n) => h('a', { href: `#/${k.seg}/${n.id}` }, n.number || 'Draft') },
+        { label: 'Date', className: 'nowrap', render: (n) => fmtDate(n.note_date) },
+        { label: 'Invoice', render: (n) => h('a', { href: `#/invoices/${n.invoice_id}` }, n.invoice_number || 'Invoice') },
+        { label: 'Customer', render: (n) => n.customer_name || n.buyer?.name || customers.get(n.customer_id)?.name || '—' },
+        { label: 'Reason', render: (n) => reasonName(n.reason) },
+        { label: 'Status', render: (n) => badge(n.status) },
+        { label: 'Total', className: 'num', render: (n) => fmtPaise(noteTotal(n)) },
+      ],
+      load: (cursor) => api('GET', `/api/v1/${k.seg}`, { query: { ...state, limit: 50, cursor } }),
+    });
+    put(main, list);
+  };
+}
+
+const renderCreditNotes = noteList('credit');
+const renderDebitNotes = noteList('debit');
+
+// ---- draft form --------------------------------------------------------------------
+
+// The last date a credit note may carry (CGST Act s. 34(2)): 30 November after the end
+// of the invoice's financial year.
+function creditDeadline(invoiceDate) {
+  const y = Number(invoiceDate.slice(0, 4));
+  const start = Number(invoiceDate.slice(5, 7)) >= 4 ? y : y - 1;
+  return `${start + 1}-11-30`;
+}
+
+function noteForm(kind) {
+  const k = NOTE_KINDS[kind];
+  return async (main, _p, query) => {
+    const invoiceId = query.get('invoice_id');
+    const title = `New ${k.noun}`;
+    if (!invoiceId) {
+      put(main, pageHeader(title), h('p.notice', `Open an issued invoice and choose "New ${k.noun}" there.`), h('p', h('a', { href: '#/invoices' }, 'Go to invoices')));
+      return;
+    }
+    put(main, loading());
+    let inv;
+    let items = [];
+    try {
+      inv = await api('GET', `/api/v1/invoices/${invoiceId}`);
+      if (session.can('sales.items:read')) items = await getAll('/api/v1/items').catch(() => []);
+    } catch (e) {
+      put(clear(main), pageHeader(title), problemBox(e));
+      return;
+    }
+    clear(main);
+    if (!['issued', 'partially_paid', 'paid'].includes(inv.status)) {
+      put(main, pageHeader(title), h('p.problem', { role: 'alert' }, `A ${k.noun} can only be raised against an issued invoice (this one is ${inv.status.replace(/_/g, ' ')}).`));
+      return;
+    }
+    const mode = modeOf(inv, null, null);
+    const reason = field({ name: 'reason', label: 'Reason', type: 'select', required: true, value: kind === 'credit' ? 'sales_return' : 'correction_in_invoice', options: NOTE_REASONS });
+    const noteDate = field({ name: 'note_date', label: 'Note date', type: 'date', required: true, value: todayIso() < inv.invoice_date ? inv.invoice_date : todayIso(),
+      hint: `Not before the invoice date (${fmtDate(inv.invoice_date)})${kind === 'credit' ? `; at most ${fmtDate(creditDeadline(inv.invoice_date))} (s. 34(2))` : ''}.`,
+      validate: (v) => (!v ? { message: 'date is required' } : (v < inv.invoice_date ? { message: 'a note cannot be dated before its invoice' } : null)) });
+    const hint = h('p.hint', { id: 'note-lines-hint' });
+    const totalsBox = h('div.totals', { 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'note-live-totals' });
+    const rows = (inv.lines || []).map((l, i) => {
+      const info = lineInfo(l, items);
+      const origMilli = parseQuantityMilli(String(l.quantity));
+      const qty = h('input.in-qty', { type: 'text', inputmode: 'decimal', id: `nl-${i}-q`, 'aria-label': `Line ${i + 1} quantity`, 'aria-describedby': `nl-${i}-err note-lines-hint`, 'data-field': `invoice_lines[${i}].quantity` });
+      const amt = h('input.in-money', { type: 'text', inputmode: 'decimal', id: `nl-${i}-a`, 'aria-label': `Line ${i + 1} taxable amount`, 'aria-describedby': `nl-${i}-err note-lines-hint`, 'data-field': `invoice_lines[${i}].taxable_paise` });
+      const err = h('p.field-error', { id: `nl-${i}-err`, hidden: true });
+      const est = h('td.num');
+      const tr = h('tr.line',
+        h('td', String(i + 1)), h('td', info.name, err), h('td', info.hsn),
+        h('td.num', `${l.quantity} ${info.unit}`), h('td.num', fmtPaise(l.taxable_paise)), h('td.num', fmtRate(info.rate)),
+        h('td', qty), h('td', amt), est);
+      return {
+        tr, qty, amt, err, est, line: l, info, origMilli,
+        // {taxable} of this note line, null when blank, undefined when invalid
+        read() {
+          const q = qty.value.trim();
+          const a = amt.value.trim();
+          if (!q && !a) return null;
+          if (q && a) return undefined;
+          if (q) {
+            const m = parseQuantityMilli(q);
+            if (m === null || (origMilli && m > origMilli)) return undefined;
+            return { quantity: m, taxable: proportionalTaxable(l.taxable_paise, m, origMilli) };
+          }
+          const p = parseRupees(a);
+          if (p === undefined || p === null || p <= 0n) return undefined;
+          return { taxable_paise: p, taxable: p };
+        },
+        problem() {
+          const q = qty.value.trim();
+          const a = amt.value.trim();
+          if (q && a) return 'give either a quantity or a taxable amount, not both';
+          if (q) {
+            const m = parseQuantityMilli(q);
+            if (m === null) return 'quantity must be a positive number with at most 3 decimals';
+            if (origMilli && m > origMilli) return `at most the invoiced quantity (${l.quantity})`;
+          }
+          if (a) {
+            const p = parseRupees(a);
+            if (p === undefined || p === null || p <= 0n) return 'taxable amount must be rupees greater than zero';
+          }
+          return null;
+        },
+      };
+    });
+    function recompute() {
+      const per = [];
+      for (const r of rows) {
+        const v = r.read();
+        if (v && v.taxable !== undefined) {
+          const t = taxOn(v.taxable, r.info.rate, mode);
+          per.push(t);
+          r.est.textContent = fmtPaise(t.total);
+        } else r.est.textContent = '—';
+      }
+      const t = sumRounded(per);
+      const intra = mode === 'intra';
+      put(clear(totalsBox), h('p.hint', 'Estimate; the server computes the note when it is saved.'),
+        h('dl.totals-list',
+          h('dt', 'Taxable value'), h('dd', { 'data-total': 'taxable' }, fmtPaise(t.taxable)),
+          intra ? [h('dt', 'CGST'), h('dd', fmtPaise(t.cgst)), h('dt', 'SGST'), h('dd', fmtPaise(t.sgst))]
+            : [h('dt', mode === 'zero' ? 'IGST (zero-rated, LUT)' : 'IGST'), h('dd', fmtPaise(t.igst))],
+          h('dt', 'Round off'), h('dd', fmtPaise(t.roundOff)),
+          h('dt.grand', 'Note total'), h('dd.grand', { 'data-total': 'grand' }, fmtPaise(t.grand))));
+    }
+    const setHint = () => {
+      hint.textContent = reason.input.value === 'sales_return'
+        ? 'For goods returned, give the quantity returned on each line; the taxable value is in proportion (discounts included).'
+        : 'Give a taxable amount (₹) for each line affected, or a quantity. Leave other lines blank.';
+    };
+    for (const r of rows) {
+      for (const el of [r.qty, r.amt]) {
+        el.addEventListener('input', () => {
+          // A corrected line loses its message at once.
+          if (!r.err.hidden && !r.problem()) { r.err.hidden = true; r.err.textContent = ''; r.qty.removeAttribute('aria-invalid'); r.amt.removeAttribute('aria-invalid'); }
+          recompute();
+        });
+      }
+    }
+    reason.input.addEventListener('change', setHint);
+    setHint();
+    recompute();
+    const submit = h('button.btn.btn-primary', { type: 'submit' }, `Save draft ${k.noun}`);
+    const form = h('form.form', { novalidate: true, 'aria-label': title },
+      formErrorBox(),
+      h('div.form-grid', reason, noteDate),
+      h('fieldset.section', h('legend', `Lines of invoice ${inv.number}`), hint,
+        h('div.table-wrap', h('table.table.lines-table', h('caption.sr-only', 'Invoice lines'),
+          h('thead', h('tr', ['#', 'Item', 'HSN/SAC', 'Invoiced', 'Taxable', 'GST', 'Quantity', 'Taxable (₹)', 'Note line total'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', rows.map((r) => r.tr))))),
+      h('div.form-bottom', h('div'), totalsBox),
+      h('div.form-actions', submit, h('a.btn', { href: `#/invoices/${inv.id}` }, 'Cancel')));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      rows.forEach((r) => { r.err.hidden = true; r.err.textContent = ''; });
+      if (!validateForm(form)) return;
+      let firstBad = null;
+      for (const r of rows) {
+        const p = r.problem();
+        if (p) {
+          r.err.textContent = p;
+          r.err.hidden = false;
+          const el = r.qty.value.trim() ? r.qty : r.amt;
+          el.setAttribute('aria-invalid', 'true');
+          if (!firstBad) firstBad = el;
+        }
+      }
+      if (firstBad) { firstBad.focus(); return; }
+      const lines = [];
+      rows.forEach((r, i) => {
+        r.qty.dataset.field = `invoice_lines[${i}].quantity`;
+        r.amt.dataset.field = `invoice_lines[${i}].taxable_paise`;
+        const v = r.read();
+        if (!v) return;
+        // API errors name the note's lines: lines[k].quantity / lines[k].taxable_paise.
+        r.qty.dataset.field = `lines[${lines.length}].quantity`;
+        r.amt.dataset.field = `lines[${lines.length}].taxable_paise`;
+        lines.push(v.quantity !== undefined ? { invoice_line: i + 1, quantity: quantityJson(v.quantity) } : { invoice_line: i + 1, taxable_paise: Number(v.taxable_paise) });
+      });
+      if (!lines.length) {
+        applyProblem(form, { errors: [{ message: 'give a quantity or a taxable amount on at least one line' }] });
+        return;
+      }
+      const body = { invoice_id: inv.id, note_date: noteDate.input.value, reason: reason.input.value, lines };
+      try {
+        const saved = await busy(submit, 'Saving…', () => api('POST', `/api/v1/${k.seg}`, { body }));
+        announce(`Draft ${k.noun} saved.`);
+        go(`#/${k.seg}/${saved.id}`);
+      } catch (e) {
+        applyProblem(form, e);
+        // A rule (exceeds_invoice, time_barred, …) is named at the top as well as on its field.
+        const box = form.querySelector('.form-error');
+        if (box && box.hidden) { box.hidden = false; put(box, h('p', errorText(e))); }
+        for (const fe of (e.errors || [])) {
+          const m = /^lines\[(\d+)\]/.exec(fe.field || '');
+          if (!m) continue;
+          const r = rows.find((x) => x.qty.dataset.field === `lines[${m[1]}].quantity`);
+          if (r) { r.err.textContent = [r.err.textContent, fe.message || fe.code].filter(Boolean).join('; '); r.err.hidden = false; }
+        }
+      }
+    });
+    put(main, pageHeader(title),
+      h('p.lede', `Against invoice `, h('a', { href: `#/invoices/${inv.id}` }, inv.number), ` of ${fmtDate(inv.invoice_date)} · ${supplyWords(inv)} · grand total ${fmtPaise(inv.grand_total_paise)} · balance due ${fmtPaise(inv.balance_due_paise)}.`),
+      form);
+  };
+}
+
+const renderCreditNoteForm = noteForm('credit');
+const renderDebitNoteForm = noteForm('debit');
+
+// ---- a note ------------------------------------------------------------------------
+
+function noteView(kind) {
+  const k = NOTE_KINDS[kind];
+  return async (main, { id }) => {
+    put(main, loading());
+    let note;
+    let inv = null;
+    let items = [];
+    try {
+      note = await api('GET', `/api/v1/${k.seg}/${id}`);
+      [inv, items] = await Promise.all([
+        api('GET', `/api/v1/invoices/${note.invoice_id}`).catch(() => null),
+        session.can('sales.items:read') ? getAll('/api/v1/items').catch(() => []) : [],
+      ]);
+    } catch (e) {
+      put(clear(main), pageHeader(k.Noun), problemBox(e));
+      return;
+    }
+    clear(main);
+    const reload = () => go(`#/${k.seg}/${note.id}?t=${Date.now()}`);
+    const actions = [];
+    if (note.status === 'draft' && session.can(`${k.perm}:issue`)) {
+      const issue = h('button.btn.btn-primary', { type: 'button' }, 'Issue');
+      issue.addEventListener('click', async () => {
+        const effect = kind === 'credit'
+          ? 'It lowers the invoice\'s balance due; any amount beyond the balance becomes the customer\'s credit.'
+          : 'It raises the invoice\'s balance due.';
+        const ok = await confirmDialog(`Issue ${k.noun}`, `Issuing assigns the next ${k.noun} number and cannot be undone. ${effect}`, {
+          confirmLabel: `Issue ${k.noun}`, focusCancel: true, problemExtra: sellerFixLinks,
+          action: () => api('POST', `/api/v1/${k.seg}/${note.id}/issue`),
+        });
+        if (ok) { announce(`${k.Noun} issued: ${ok.number || ''}`); reload(); }
+      });
+      actions.push(issue);
+    }
+    if (note.status === 'draft' && session.can(`${k.perm}:write`)) {
+      const del = h('button.btn.btn-danger', { type: 'button' }, 'Delete draft');
+      del.addEventListener('click', async () => {
+        const ok = await confirmDialog('Delete draft', `Delete this draft ${k.noun}?`, { confirmLabel: 'Delete', danger: true, focusCancel: true, action: () => api('DELETE', `/api/v1/${k.seg}/${note.id}`) });
+        if (ok) { announce('Draft deleted.'); go(`#/invoices/${note.invoice_id}`); }
+      });
+      actions.push(del);
+    }
+    if (note.status !== 'draft') actions.push(pdfControls(k.seg, note));
+    const mode = modeOf(note, null, null) || (inv ? modeOf(inv, null, null) : 'intra');
+    const src = { ...(inv || {}), ...note };
+    put(main, pageHeader(note.number ? `${k.Noun} ${note.number}` : `Draft ${k.noun}`, actions));
+    put(main, h('div.detail-grid',
+      h('section.panel', { 'aria-label': 'Summary' }, h('h2', 'Summary'), dl([
+        ['Status', badge(note.status)],
+        ['Invoice', inv ? h('a', { href: `#/invoices/${inv.id}` }, inv.number) : note.invoice_id],
+        ['Note date', fmtDate(note.note_date)],
+        ['Reason', reasonName(note.reason)],
+        ['Supply type', supplyWords(src)],
+        ['Place of supply', placeOfSupply(src, null)],
+        ['Total', h('strong', { 'data-testid': 'note-total' }, fmtPaise(noteTotal(note)))],
+        kind === 'credit' && note.status !== 'draft' ? ['Applied to the invoice', h('span', { 'data-testid': 'applied' }, fmtPaise(note.applied_paise ?? 0))] : null,
+        kind === 'credit' && note.status !== 'draft' ? ['To the customer\'s credit', h('span', { 'data-testid': 'to-credit' }, fmtPaise(note.to_credit_paise ?? 0))] : null,
+        inv ? ['Invoice balance due', fmtPaise(inv.balance_due_paise)] : null,
+      ])),
+      h('section.panel', { 'aria-label': 'Totals' }, h('h2', 'Totals'), totalsDl(note, mode))));
+    put(main, h('div.detail-grid',
+      partyPanel('Seller', sellerOf(note.seller ? note : { seller: inv?.seller }, null), 'seller'),
+      partyPanel('Buyer', buyerOf(note.buyer ? note : { buyer: inv?.buyer }, null), 'buyer')));
+    const invLine = (n) => (inv?.lines || [])[Number(n.invoice_line) - 1] || {};
+    const intra = mode === 'intra';
+    put(main, h('section.panel', { 'aria-label': 'Lines' }, h('h2', 'Lines'), table([
+      { label: 'Invoice line', className: 'num', render: (n) => String(n.invoice_line ?? '—') },
+      { label: 'Item', render: (n) => n.item_name || lineInfo({ ...invLine(n), ...n }, items).name },
+      { label: 'HSN/SAC', render: (n) => n.hsn_sac || lineInfo(invLine(n), items).hsn },
+      { label: 'Quantity', className: 'num', render: (n) => (n.quantity != null ? String(n.quantity) : '—') },
+      { label: 'Taxable', className: 'num', render: (n) => fmtPaise(n.taxable_paise) },
+      { label: 'GST', className: 'num', render: (n) => fmtRate(n.gst_rate_bp ?? lineInfo(invLine(n), items).rate) },
+      ...(intra ? [
+        { label: 'CGST', className: 'num', render: (n) => fmtPaise(n.cgst_paise || 0) },
+        { label: 'SGST', className: 'num', render: (n) => fmtPaise(n.sgst_paise || 0) },
+      ] : [{ label: 'IGST', className: 'num', render: (n) => fmtPaise(n.igst_paise || 0) }]),
+    ], note.lines || [], { caption: `${k.Noun} lines` })));
+  };
+}
+
+const renderCreditNote = noteView('credit');
+const renderDebitNote = noteView('debit');
 
 // ---- pages-audit.js ----
 // The audit trail: filters, paged events with their changes, and chain verification.
@@ -2657,10 +3599,13 @@ function renderTenants(main) {
 const NAV = [
   { href: '#/', label: 'Dashboard' },
   { href: '#/invoices', label: 'Invoices', perm: 'sales.invoices:read' },
+  { href: '#/credit-notes', label: 'Credit notes', perm: 'sales.credit_notes:read', sub: true },
+  { href: '#/debit-notes', label: 'Debit notes', perm: 'sales.debit_notes:read', sub: true },
   { href: '#/customers', label: 'Customers', perm: 'sales.customers:read' },
   { href: '#/items', label: 'Items', perm: 'sales.items:read' },
   { href: '#/employees', label: 'Employees', perm: 'hr.employees:read' },
   { href: '#/branches', label: 'Branches', perm: 'org.branches:read' },
+  { href: '#/company', label: 'Company profile', perm: 'org.company:read' },
   { href: '#/users', label: 'Users', perm: 'iam.users:read' },
   { href: '#/roles', label: 'Roles & permissions', perm: 'iam.roles:read' },
   { href: '#/audit', label: 'Audit log', perm: 'audit.log:read' },
@@ -2673,6 +3618,8 @@ const ROUTES = [
   ['/', renderDashboard],
   ['/password', (m) => renderPassword(m, { forced: false })],
   ['/branches', renderBranches],
+  ['/branches/:id', renderBranch],
+  ['/company', renderCompany],
   ['/users', renderUsers],
   ['/roles', renderRoles],
   ['/employees', renderEmployees],
@@ -2680,12 +3627,19 @@ const ROUTES = [
   ['/employees/:id', renderEmployee],
   ['/employees/:id/edit', renderEmployeeForm],
   ['/customers', renderCustomers],
+  ['/customers/:id', renderCustomer],
   ['/items', renderItems],
   ['/invoices', renderInvoices],
   ['/invoices/new', renderInvoiceForm],
   ['/invoices/:id', renderInvoice],
   ['/invoices/:id/edit', renderInvoiceForm],
   ['/invoices/:id/print', renderInvoicePrint],
+  ['/credit-notes', renderCreditNotes],
+  ['/credit-notes/new', renderCreditNoteForm],
+  ['/credit-notes/:id', renderCreditNote],
+  ['/debit-notes', renderDebitNotes],
+  ['/debit-notes/new', renderDebitNoteForm],
+  ['/debit-notes/:id', renderDebitNote],
   ['/audit', renderAudit],
   ['/system/tenants', renderTenants],
 ];
@@ -2711,7 +3665,7 @@ function buildShell(s) {
   if (shell && shell.key === key && document.body.contains(shell.main)) return shell;
   const root = clear(app());
   const items = (s.scope === 'system' ? SYSTEM_NAV : NAV).filter((n) => !n.perm || session.can(n.perm));
-  const navList = h('ul', items.map((n) => h('li', h('a', { href: n.href }, n.label))));
+  const navList = h('ul', items.map((n) => h(n.sub ? 'li.nav-sub' : 'li', h('a', { href: n.href }, n.label))));
   const nav = h('nav.sidenav', { id: 'sidenav', 'aria-label': 'Main menu' }, navList,
     h('p.nav-foot', h('a', { href: '/api-docs' }, 'API documentation')));
   const menuButton = h('button.btn.menu-toggle', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'sidenav' }, 'Menu');
