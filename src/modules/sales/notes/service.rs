@@ -14,8 +14,8 @@ use super::repo;
 use crate::audit::{self, Actor};
 use crate::clock;
 use crate::domain::{
-    format_iso_date, invoice_totals, next_financial_year_start, parse_iso_date, proportion, tax_on,
-    FieldError, GstRate, Quantity, TaxHeads, Totals,
+    format_indian, format_iso_date, invoice_totals, next_financial_year_start, parse_iso_date,
+    proportion, tax_on, FieldError, GstRate, Quantity, TaxHeads, Totals,
 };
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::modules::iam::service::check_version;
@@ -262,8 +262,9 @@ fn check_against(
             return Err(exceeds(
                 format!("lines[{i}].taxable_paise"),
                 format!(
-                    "invoice line {}'s taxable value is {} paise; credit notes would credit more",
-                    l.invoice_line, orig.taxable_paise
+                    "invoice line {}'s taxable value is ₹{}; credit notes would credit more",
+                    l.invoice_line,
+                    format_indian(orig.taxable_paise)
                 ),
             ));
         }
@@ -273,7 +274,9 @@ fn check_against(
         return Err(exceeds(
             "lines".into(),
             format!(
-                "the invoice's value is {value} paise and {credited} paise are already credited"
+                "the invoice's value is ₹{} and ₹{} is already credited",
+                format_indian(value),
+                format_indian(credited)
             ),
         ));
     }
