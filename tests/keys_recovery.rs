@@ -136,7 +136,7 @@ fn lose_the_master_key_recover_it_from_the_recovery_file_then_rotate_it_online()
             &json!({"code": "BLR", "name": "Bengaluru", "state_code": "29", "address": "MG Road"}),
         );
         for n in 0..3 {
-            let pan = format!("ABCDE{}{n:03}F", t + 1);
+            let pan = format!("ABCPE{}{n:03}F", t + 1);
             let e = post(
                 &base,
                 &token,

@@ -300,7 +300,7 @@ fn a_drill_restores_control_db_and_decrypts_fields_and_a_document_chunk() {
     let employee = post(
         "/api/v1/employees",
         json!({"employee_code": "E1", "name": "Asha", "branch_id": branch["id"],
-               "pan": "ABCDE1234F", "aadhaar": format!("50000000001{check}"),
+               "pan": "ABCPE1234F", "aadhaar": format!("50000000001{check}"),
                "bank_account": {"account_number": "50100000000001", "ifsc": "HDFC0001234", "bank_name": "HDFC"},
                "monthly_salary_paise": 100_000, "status": "active"}),
     );
