@@ -28,7 +28,7 @@ fn bad(i: usize, what: &str) -> rusqlite::Error {
     )
 }
 
-/// A frozen copy (JSON) with its state name filled in where it was stored without one.
+/// A frozen copy (JSON) at column `i`.
 fn frozen<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
     match r.get::<_, Option<String>>(i)? {
         None => Ok(None),
@@ -36,6 +36,24 @@ fn frozen<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Re
             .map(Some)
             .map_err(|_| bad(i, "unreadable frozen copy")),
     }
+}
+
+/// The frozen seller and buyer at columns `seller` and `buyer` (invoices and notes), with
+/// their state names filled in where a copy was stored without one (the migration's).
+pub fn frozen_parties(
+    r: &Row<'_>,
+    seller: usize,
+    buyer: usize,
+) -> rusqlite::Result<(Option<Seller>, Option<Buyer>)> {
+    let mut s: Option<Seller> = frozen(r, seller)?;
+    if let Some(s) = s.as_mut().filter(|s| s.state_name.is_empty()) {
+        s.state_name = state_name(&s.state_code);
+    }
+    let mut b: Option<Buyer> = frozen(r, buyer)?;
+    if let Some(b) = b.as_mut().filter(|b| b.state_name.is_empty()) {
+        b.state_name = state_name(&b.state_code);
+    }
+    Ok((s, b))
 }
 
 fn status_of(s: &str) -> rusqlite::Result<InvoiceStatus> {
@@ -53,14 +71,7 @@ fn head_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
     let paid: i64 = r.get(16)?;
     let credited: i64 = r.get(29)?;
     let debited: i64 = r.get(30)?;
-    let mut seller: Option<Seller> = frozen(r, 27)?;
-    if let Some(s) = seller.as_mut().filter(|s| s.state_name.is_empty()) {
-        s.state_name = state_name(&s.state_code);
-    }
-    let mut buyer: Option<Buyer> = frozen(r, 28)?;
-    if let Some(b) = buyer.as_mut().filter(|b| b.state_name.is_empty()) {
-        b.state_name = state_name(&b.state_code);
-    }
+    let (seller, buyer) = frozen_parties(r, 27, 28)?;
     Ok(Invoice {
         id: r.get(0)?,
         branch_id: r.get(1)?,

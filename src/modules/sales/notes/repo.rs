@@ -8,7 +8,8 @@ use super::model::{Note, NoteFilter, NoteKind, NoteLine, NoteReason, NoteStatus}
 use crate::db::filters::{arg, ListQuery};
 use crate::domain::{Quantity, Totals};
 use crate::error::{AppError, AppResult};
-use crate::modules::sales::invoices::model::{state_name, Buyer, PlaceOfSupply, Seller};
+use crate::modules::sales::invoices::model::{Buyer, PlaceOfSupply, Seller};
+use crate::modules::sales::invoices::repo::frozen_parties;
 
 const COLUMNS: &str =
     "n.id, n.kind, n.invoice_id, i.number, i.invoice_date, n.branch_id, n.customer_id,
@@ -21,24 +22,8 @@ fn bad(i: usize, what: &'static str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
 }
 
-fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
-    match r.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(t) => serde_json::from_str(&t)
-            .map(Some)
-            .map_err(|_| bad(i, "unreadable frozen copy")),
-    }
-}
-
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
-    let mut seller: Option<Seller> = json_col(r, 21)?;
-    if let Some(s) = seller.as_mut().filter(|s| s.state_name.is_empty()) {
-        s.state_name = state_name(&s.state_code);
-    }
-    let mut buyer: Option<Buyer> = json_col(r, 22)?;
-    if let Some(b) = buyer.as_mut().filter(|b| b.state_name.is_empty()) {
-        b.state_name = state_name(&b.state_code);
-    }
+    let (seller, buyer) = frozen_parties(r, 21, 22)?;
     Ok(Note {
         id: r.get(0)?,
         kind: NoteKind::parse(&r.get::<_, String>(1)?).ok_or_else(|| bad(1, "unknown kind"))?,
