@@ -43,9 +43,7 @@ impl Head {
 }
 
 fn uuid(v: &str) -> Result<String, FieldError> {
-    uuid::Uuid::parse_str(v.trim())
-        .map(|u| u.to_string())
-        .map_err(|_| FieldError::invalid_format("must be an id (UUID)"))
+    crate::ids::parse_ref(v, "an id")
 }
 
 fn lines(reqs: &[LineRequest], p: &mut Problems) -> Option<Vec<LineDraft>> {

@@ -64,9 +64,7 @@ fn parse(req: &CreateNote) -> AppResult<(String, Date, Vec<Asked>)> {
     let mut p = Problems::new();
     let invoice_id = p.check(
         "invoice_id",
-        uuid::Uuid::parse_str(req.invoice_id.trim())
-            .map(|u| u.to_string())
-            .map_err(|_| FieldError::invalid_format("must be an invoice id (UUID)")),
+        crate::ids::parse_ref(&req.invoice_id, "an invoice id"),
     );
     let note_date = p.check("note_date", parse_iso_date(req.note_date.trim()));
     if req.lines.is_empty() {

@@ -46,9 +46,7 @@ pub fn check(req: &CreatePayment) -> AppResult<Checked> {
     let mut p = Problems::new();
     let invoice_id = p.check(
         "invoice_id",
-        uuid::Uuid::parse_str(req.invoice_id.trim())
-            .map(|u| u.to_string())
-            .map_err(|_| FieldError::invalid_format("must be an invoice id (UUID)")),
+        crate::ids::parse_ref(&req.invoice_id, "an invoice id"),
     );
     let amount = p.check(
         "amount_paise",
