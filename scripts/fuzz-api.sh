@@ -51,7 +51,19 @@ if [[ ! -x "$venv/bin/schemathesis" ]]; then
 fi
 # schemathesis through its module with a higher recursion limit: its coverage phase can
 # recurse deeply on regex patterns, and CPython 3.11 then fails inside traceback code.
-st=("$venv/bin/python" -c 'import sys; sys.setrecursionlimit(20000); from schemathesis.cli import schemathesis; sys.exit(schemathesis())')
+# CPython before 3.11.8 keeps the AST constructor's recursion counter per interpreter, not
+# per thread (gh-106905): two workers parsing lambda sources at once fail with "AST
+# constructor recursion depth mismatch", so ast.parse is serialised.
+st=("$venv/bin/python" -c '
+import ast, sys, threading
+sys.setrecursionlimit(20000)
+_parse, _lock = ast.parse, threading.RLock()
+def parse(*args, **kwargs):
+    with _lock:
+        return _parse(*args, **kwargs)
+ast.parse = parse
+from schemathesis.cli import schemathesis
+sys.exit(schemathesis())')
 
 cargo build --quiet --locked --bin bisman
 bin="${CARGO_TARGET_DIR:-$root/target}/debug/bisman"

@@ -60,9 +60,14 @@ pub struct Readiness {
     pub checks: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Minimum free space for writes to be considered safe.
-pub const MIN_FREE_BYTES: u64 = 64 * 1024 * 1024;
-pub const MIN_FREE_RATIO: f64 = 0.02;
+/// Readiness fails when free space is under 5 % of the filesystem, capped at 1 GiB: a
+/// fixed share alone would call a large, mostly free disk full (2 % of 270 GB is 5.4 GB).
+pub const LOW_FREE_CAP: u64 = 1024 * 1024 * 1024;
+pub const LOW_FREE_SHARE_PERCENT: u64 = 5;
+
+pub fn is_low_disk(free: u64, total: u64) -> bool {
+    free < LOW_FREE_CAP.min(total / 100 * LOW_FREE_SHARE_PERCENT)
+}
 
 pub fn disk_free(dir: &Path) -> Result<(u64, u64), String> {
     let st = rustix::fs::statvfs(dir).map_err(|e| format!("statvfs failed: {e}"))?;
@@ -74,12 +79,7 @@ pub fn disk_free(dir: &Path) -> Result<(u64, u64), String> {
 pub fn disk_check(dir: &Path) -> String {
     match disk_free(dir) {
         Ok((free, total)) => {
-            let ratio = if total == 0 {
-                0.0
-            } else {
-                free as f64 / total as f64
-            };
-            if free < MIN_FREE_BYTES.min(total / 10) || ratio < MIN_FREE_RATIO {
+            if is_low_disk(free, total) {
                 format!("low disk space: {free} bytes free of {total}")
             } else {
                 "ok".into()
@@ -192,4 +192,24 @@ pub fn metrics_text(
     let ct =
         ContentType::new("text", "plain").with_params([("version", "0.0.4"), ("charset", "utf-8")]);
     (ct, metrics::global().render(&gauges))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_low_disk;
+
+    const GB: u64 = 1_000_000_000;
+
+    #[test]
+    fn low_disk_is_five_percent_capped_at_a_gibibyte() {
+        // The CI machine: 4.3 GB free of 270 GB is plenty for the appliance.
+        assert!(!is_low_disk(4_319_752_192, 270 * GB));
+        assert!(is_low_disk(900_000_000, 270 * GB));
+        // A small disk: 5 % of 8 GB is 400 MB.
+        assert!(!is_low_disk(500_000_000, 8 * GB));
+        assert!(is_low_disk(300_000_000, 8 * GB));
+        // The disk-full test's 16 MiB tmpfs, filled.
+        assert!(is_low_disk(4096, 16 << 20));
+        assert!(!is_low_disk(8 << 20, 16 << 20));
+    }
 }
