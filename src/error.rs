@@ -309,7 +309,13 @@ impl From<rusqlite::Error> for AppError {
             rusqlite::Error::SqliteFailure(f, msg) => match f.code {
                 ErrorCode::ConstraintViolation => {
                     let m = msg.clone().unwrap_or_default();
-                    if m.contains("UNIQUE") {
+                    if m.starts_with("period_locked:") {
+                        AppError::state_rule(
+                            "period_locked",
+                            "Period locked",
+                            "The books are locked on or before this date.",
+                        )
+                    } else if m.contains("UNIQUE") {
                         AppError::Conflict(format!(
                             "a record with the same unique value exists ({})",
                             unique_columns(&m)

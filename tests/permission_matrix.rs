@@ -80,6 +80,9 @@ struct World {
     debit_note: String,
     issued_credit_note: String,
     issued_debit_note: String,
+    /// Rent and Bank from the seeded chart, for journals.
+    rent: String,
+    bank: String,
     n: Cell<u32>,
 }
 
@@ -158,6 +161,16 @@ impl World {
             &format!("/api/v1/{kind}-notes"),
             json!({"invoice_id": self.issued, "note_date": "2026-06-20", "reason": "post_sale_discount",
                 "lines": [{"invoice_line": 1, "taxable_paise": 100}]}),
+        )
+    }
+
+    /// A manual journal: ₹1 of rent paid from the bank.
+    fn new_journal(&self) -> String {
+        self.created(
+            "/api/v1/journals",
+            json!({"date": "2026-06-30", "narration": "Rent", "lines": [
+                {"account_id": self.rent, "debit_paise": 100},
+                {"account_id": self.bank, "credit_paise": 100}]}),
         )
     }
 
@@ -916,6 +929,173 @@ fn cases() -> Vec<Case> {
             ),
             "invoice",
         ),
+        case(
+            M::GET,
+            "/api/v1/accounts",
+            &["books.accounts:read"],
+            200,
+            |_| none("/api/v1/accounts"),
+        ),
+        case(
+            M::POST,
+            "/api/v1/accounts",
+            &["books.accounts:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/accounts",
+                    json!({"code": format!("X{}", w.next()), "name": format!("Travel {}", w.next()),
+                    "parent_id": json_of(w.app.get(&w.owner, &format!("/api/v1/accounts/{}", w.rent)), 200)["parent_id"]}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/accounts/{id}",
+            &["books.accounts:read"],
+            200,
+            |w| none(format!("/api/v1/accounts/{}", w.rent)),
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/accounts/{id}",
+            &["books.accounts:write"],
+            200,
+            |w| {
+                body(
+                    format!("/api/v1/accounts/{}", w.rent),
+                    json!({"name": format!("Rent {}", w.next())}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/journals",
+            &["books.journals:read"],
+            200,
+            |_| none("/api/v1/journals"),
+        ),
+        case(
+            M::POST,
+            "/api/v1/journals",
+            &["books.journals:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/journals",
+                    json!({"date": "2026-06-30", "narration": "Bank charges", "lines": [
+                    {"account_id": w.rent, "debit_paise": 50},
+                    {"account_id": w.bank, "credit_paise": 50}]}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/journals/{id}",
+            &["books.journals:read"],
+            200,
+            |w| none(format!("/api/v1/journals/{}", w.new_journal())),
+        ),
+        case(
+            M::POST,
+            "/api/v1/journals/{id}/reverse",
+            &["books.journals:write"],
+            201,
+            |w| {
+                body(
+                    format!("/api/v1/journals/{}/reverse", w.new_journal()),
+                    json!({}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/books/lock",
+            &["books.journals:read"],
+            200,
+            |_| none("/api/v1/books/lock"),
+        ),
+        case(
+            M::PUT,
+            "/api/v1/books/lock",
+            &["books.settings:write"],
+            200,
+            |_| body("/api/v1/books/lock", json!({"lock_date": null})),
+        ),
+        // A year not yet ended: the permission check passed and the rule ran.
+        case(
+            M::POST,
+            "/api/v1/books/close-year",
+            &["books.settings:write"],
+            409,
+            |_| body("/api/v1/books/close-year", json!({"fy": "2099-00"})),
+        ),
+        case(
+            M::GET,
+            "/api/v1/books/export/journal.csv",
+            &["books.reports:read"],
+            200,
+            |_| none("/api/v1/books/export/journal.csv"),
+        ),
+        case(
+            M::GET,
+            "/api/v1/books/export/audit.csv",
+            &["books.reports:read", "audit.log:read"],
+            200,
+            |_| none("/api/v1/books/export/audit.csv"),
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/trial-balance",
+            &["books.reports:read"],
+            200,
+            |_| none("/api/v1/reports/trial-balance"),
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/profit-and-loss",
+            &["books.reports:read"],
+            200,
+            |_| none("/api/v1/reports/profit-and-loss"),
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/balance-sheet",
+            &["books.reports:read"],
+            200,
+            |_| none("/api/v1/reports/balance-sheet"),
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/ledger",
+            &["books.reports:read"],
+            200,
+            |w| {
+                none(format!(
+                    "/api/v1/reports/ledger?account_id={}&from=2026-04-01&to=2026-12-31",
+                    w.bank
+                ))
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/party-ledger",
+            &["books.reports:read"],
+            200,
+            |w| {
+                none(format!(
+                    "/api/v1/reports/party-ledger?type=customer&id={}",
+                    w.customer
+                ))
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/day-book",
+            &["books.reports:read"],
+            200,
+            |_| none("/api/v1/reports/day-book?date=2026-06-15"),
+        ),
     ]
 }
 
@@ -974,6 +1154,8 @@ fn world() -> World {
         debit_note: String::new(),
         issued_credit_note: String::new(),
         issued_debit_note: String::new(),
+        rent: String::new(),
+        bank: String::new(),
         n: Cell::new(0),
     };
     // A registered seller, so invoices and notes can be issued.
@@ -1026,6 +1208,17 @@ fn world() -> World {
         "/api/v1/payments",
         json!({"invoice_id": w.issued, "amount_paise": 1000, "method": "cash"}),
     );
+    let chart = json_of(w.app.get(&w.owner, "/api/v1/accounts"), 200);
+    let code = |c: &str| {
+        chart["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["code"] == c))
+            .and_then(|x| x["id"].as_str())
+            .expect("seeded account")
+            .to_string()
+    };
+    w.rent = code("5310");
+    w.bank = code("1121");
     w.role = w.new_role(&["sales.items:read"]);
     w.user = w.new_user(&["staff"]).0;
     w.employee_file = w.new_file("employee", &w.employee.clone());

@@ -7,6 +7,8 @@ mod common;
 
 #[path = "sales/access.rs"]
 mod access;
+#[path = "sales/books.rs"]
+mod books;
 #[path = "sales/demo.rs"]
 mod demo;
 #[path = "sales/lifecycle.rs"]

@@ -25,6 +25,11 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Who to record as a record's creator: the user, or `system`.
+    pub fn id(&self) -> &str {
+        self.actor_id.as_deref().unwrap_or("system")
+    }
+
     pub fn system(request_id: Option<String>) -> Actor {
         Actor {
             actor_id: None,

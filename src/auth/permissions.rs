@@ -46,6 +46,12 @@ catalogue! {
     "sales.payments:read" => "List and view payments",
     "sales.payments:write" => "Record payments",
     "reports.receivables:read" => "View the receivables report",
+    "books.accounts:read" => "View the chart of accounts",
+    "books.accounts:write" => "Add, rename and renumber accounts",
+    "books.journals:read" => "List and view journals and the lock date",
+    "books.journals:write" => "Post and reverse manual journals",
+    "books.reports:read" => "View the trial balance, profit and loss, balance sheet, ledgers, statements and day book; export the journal",
+    "books.settings:write" => "Set the lock date and close a financial year",
     "audit.log:read" => "View and verify the audit trail",
 }
 
@@ -83,7 +89,9 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<&'static str>> {
             .chain(["org.branches:read"])
             .collect(),
         "accountant" => names
-            .filter(|n| n.starts_with("sales.") || n.starts_with("reports."))
+            .filter(|n| {
+                n.starts_with("sales.") || n.starts_with("reports.") || n.starts_with("books.")
+            })
             .chain(["org.branches:read", "org.company:read"])
             .collect(),
         "staff" => vec![

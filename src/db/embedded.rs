@@ -1,6 +1,6 @@
 //! The migrations compiled into the binary.
 
-use super::migrate::{Migration, Migrator};
+use super::migrate::{Migration, Migrator, Step};
 
 static CONTROL: &[Migration] = &[
     Migration {
@@ -31,10 +31,21 @@ static TENANT: &[Migration] = &[
         name: "tax_documents",
         sql: include_str!("../../migrations/tenant/0003_tax_documents.sql"),
     },
+    Migration {
+        version: 4,
+        name: "books",
+        sql: include_str!("../../migrations/tenant/0004_books.sql"),
+    },
 ];
 
+/// Books start with every document already issued posted, in migration 4's transaction.
+static TENANT_STEPS: &[Step] = &[Step {
+    version: 4,
+    run: crate::modules::books::posting::backfill,
+}];
+
 pub static CONTROL_MIGRATIONS: Migrator = Migrator::new(CONTROL);
-pub static TENANT_MIGRATIONS: Migrator = Migrator::new(TENANT);
+pub static TENANT_MIGRATIONS: Migrator = Migrator::with_steps(TENANT, TENANT_STEPS);
 
 #[cfg(test)]
 mod tests {

@@ -32,6 +32,16 @@ impl<'a> ListQuery<'a> {
         self
     }
 
+    /// `AND <clause>` with its one `?` numbered, for a value inside the clause.
+    pub fn and_with(&mut self, clause: &str, value: Option<&'a dyn ToSql>) -> &mut Self {
+        if let Some(v) = value {
+            self.args.push(v);
+            let numbered = clause.replacen('?', &format!("?{}", self.args.len()), 1);
+            self.sql.push_str(&format!(" AND {numbered}"));
+        }
+        self
+    }
+
     /// `AND <column> IN (SELECT value FROM json_each(?n))` for a JSON array (a branch
     /// scope), when given.
     pub fn within(&mut self, column: &str, json_array: Option<&'a dyn ToSql>) -> &mut Self {

@@ -48,8 +48,17 @@ pub struct MigrationReport {
     pub pending: Vec<(u32, String)>,
 }
 
+/// Rust code that a migration needs (e.g. posting existing documents to new books): it
+/// runs right after the SQL of migration `version`, in the same transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    pub version: u32,
+    pub run: fn(&Connection) -> Result<(), String>,
+}
+
 pub struct Migrator {
     migrations: &'static [Migration],
+    steps: &'static [Step],
 }
 
 const BOOKKEEPING: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -63,7 +72,14 @@ const FOREIGN_KEYS_OFF: &str = "-- migrate: foreign_keys=off";
 
 impl Migrator {
     pub const fn new(migrations: &'static [Migration]) -> Self {
-        Migrator { migrations }
+        Migrator {
+            migrations,
+            steps: &[],
+        }
+    }
+
+    pub const fn with_steps(migrations: &'static [Migration], steps: &'static [Step]) -> Self {
+        Migrator { migrations, steps }
     }
 
     /// Checks checksums and lists what is pending without changing anything.
@@ -162,6 +178,14 @@ impl Migrator {
                     cause: e.to_string(),
                 });
             }
+        }
+        for step in self.steps.iter().filter(|s| s.version == m.version) {
+            (step.run)(&tx).map_err(|cause| MigrateError::Failed {
+                version: m.version,
+                name: m.name.to_string(),
+                statement: "(its Rust step)".into(),
+                cause,
+            })?;
         }
         if check_keys {
             let broken: Option<String> = tx

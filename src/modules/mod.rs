@@ -2,6 +2,7 @@
 //! `service.rs` (rules), `routes.rs` (HTTP handlers) and one `routes()` entry point.
 
 pub mod audit_log;
+pub mod books;
 pub mod company;
 pub mod fields;
 pub mod files;

@@ -17,6 +17,7 @@ use crate::audit::{self, Actor};
 use crate::clock;
 use crate::domain::{FieldError, Totals};
 use crate::error::{AppError, AppResult, FieldProblem};
+use crate::modules::books::posting::{self, DocKind};
 use crate::modules::company::repo as company;
 use crate::modules::iam::service::check_version;
 use crate::modules::org::repo as branches;
@@ -308,6 +309,7 @@ pub fn issue(
             },
         )?;
         let issued = repo::get(tx, id)?.ok_or(AppError::NotFound)?;
+        posting::post_document(tx, DocKind::Invoice, id, actor.id())?;
         audit::append(
             tx,
             actor,
@@ -358,7 +360,19 @@ pub fn cancel(
                 ))
             }
         }
+        posting::check_open(tx, &inv.invoice_date)?;
         repo::mark_cancelled(tx, id, &reason, &now)?;
+        posting::reverse_document(
+            tx,
+            DocKind::Invoice,
+            id,
+            "invoice_cancellation",
+            &format!(
+                "Cancelled {}: {reason}",
+                inv.number.as_deref().unwrap_or("")
+            ),
+            actor.id(),
+        )?;
         audit::append(
             tx,
             actor,

@@ -18,6 +18,7 @@ use crate::domain::{
     proportion, tax_on, FieldError, GstRate, Quantity, TaxHeads, Totals,
 };
 use crate::error::{AppError, AppResult, FieldProblem};
+use crate::modules::books::posting::{self, DocKind};
 use crate::modules::iam::service::check_version;
 use crate::modules::sales::common::{in_scope, Problems, Scope};
 use crate::modules::sales::customers::repo as customers;
@@ -421,6 +422,11 @@ pub fn issue(
         if to_credit > 0 {
             customers::add_credit(tx, &inv.customer_id, to_credit, &now)?;
         }
+        let doc = match kind {
+            NoteKind::Credit => DocKind::CreditNote,
+            NoteKind::Debit => DocKind::DebitNote,
+        };
+        posting::post_document(tx, doc, id, actor.id())?;
         audit::append(
             tx,
             actor,

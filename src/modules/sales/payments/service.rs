@@ -14,6 +14,7 @@ use crate::audit::{self, Actor};
 use crate::clock;
 use crate::domain::{format_iso_date, parse_iso_date, FieldError, Paise};
 use crate::error::{AppError, AppResult};
+use crate::modules::books::posting::{self, DocKind};
 use crate::modules::sales::common::{in_scope, optional_text, Problems, Scope};
 use crate::modules::sales::customers::repo as customers;
 use crate::modules::sales::invoices::repo::Settlement;
@@ -143,6 +144,7 @@ pub fn apply(
         created_at: now.clone(),
     };
     repo::insert(c, &payment)?;
+    posting::post_document(c, DocKind::Payment, &payment.id, actor.id())?;
     audit::append(
         c,
         actor,

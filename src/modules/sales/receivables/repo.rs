@@ -14,10 +14,10 @@ pub fn open_balances(
 ) -> AppResult<Vec<DueRow>> {
     let mut stmt = c.prepare_cached(
         "SELECT i.customer_id, c.name, c.gstin, i.due_date, COUNT(*),
-                SUM(i.grand_total_paise - i.amount_paid_paise)
+                SUM(i.grand_total_paise + i.debited_paise - i.amount_paid_paise - i.credited_paise)
          FROM invoices i JOIN customers c ON c.id = i.customer_id
          WHERE i.status IN ('issued', 'partially_paid')
-           AND i.grand_total_paise > i.amount_paid_paise
+           AND i.grand_total_paise + i.debited_paise > i.amount_paid_paise + i.credited_paise
            AND (?1 IS NULL OR i.branch_id IN (SELECT value FROM json_each(?1)))
            AND (?2 IS NULL OR i.branch_id = ?2)
          GROUP BY i.customer_id, i.due_date
