@@ -53,11 +53,17 @@ fn seed_people(core: &Core) -> Result<(), Failure> {
 /// Branches, customers, items, invoices and payments, once (skipped when customers exist).
 fn seed_sales(core: &Core) -> Result<(), Failure> {
     let tenant = core.tenants.open_blocking(DEMO_SLUG)?;
-    if let Some(s) = sales::seed(&tenant, &core.keys, &demo_owner_id(core)?)? {
+    let owner = demo_owner_id(core)?;
+    if let Some(s) = sales::seed(&tenant, &core.keys, &owner)? {
         println!(
             "Demo sales data: company profile, {} customers, {} items, {} invoices, {} credit and debit notes, {} payments",
             s.customers, s.items, s.invoices, s.notes, s.payments
         );
+    }
+    let branches = sales::ensure_branches(&tenant)?;
+    let journals = crate::modules::books::demo::seed(&tenant, &owner, &branches)?;
+    if journals > 0 {
+        println!("Demo books: every document posted, opening balances and {journals} manual journals (rent, salaries, electricity, bank charges)");
     }
     Ok(())
 }

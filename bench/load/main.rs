@@ -8,10 +8,12 @@
 //!     cargo bench --bench load -- mix [TENANTS] [REQUESTS]          # 80/20 over 1 and TENANTS
 //!     cargo bench --bench load -- scale [BIG]                      # list pages at 10 k and BIG
 //!     cargo bench --bench load -- tax [PDFS] [NOTES]               # invoice PDF, credit notes
+//!     cargo bench --bench load -- books [BIG] [ISSUES]             # reports at 10 k and BIG lines
 //!
 //! Results go to stdout as a Markdown table; docs/benchmarks.md records them with the machine.
 
 mod baseline;
+mod books;
 mod business;
 mod shop;
 mod tax;
@@ -452,6 +454,7 @@ fn main() {
         }
         Some("scale") => business::scale(num(1, 1_000_000)),
         Some("tax") => tax::tax_documents(num(1, 500), num(2, 2_000)),
+        Some("books") => books::books(num(1, 1_000_000), num(2, 1_000)),
         Some(other) => {
             eprintln!("unknown scenario {other}; use tenants, auth, business, mix, scale or tax")
         }

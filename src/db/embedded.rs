@@ -84,7 +84,10 @@ mod tests {
                VALUES ('f1', 'invoice', 'v1', 'po.pdf', 'application/pdf', 1, 'x', 'unscanned', 0, 'u', 't');",
         )?;
         let report = TENANT_MIGRATIONS.apply(&mut c)?;
-        assert_eq!(report.pending, vec![(3, "tax_documents".to_string())]);
+        assert_eq!(
+            report.pending,
+            vec![(3, "tax_documents".to_string()), (4, "books".to_string())]
+        );
         let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         assert_eq!(fk, 1, "foreign keys are on again");
         // The issued invoice keeps its number, its figures and its payment...
@@ -152,6 +155,35 @@ mod tests {
                 sgst_paise, igst_paise) VALUES ('nope', 1, 'i1', 'x', '9608', 'nos', 1, 1, 0, 0, 1, 0, 0, 0)", [])
             .is_err(), "invoice_lines still refers to invoices");
         c.execute("DELETE FROM invoices WHERE id = 'v2'", [])?;
+        // Migration 4 posted the issued invoice and its payment (not the draft): the books
+        // agree with the sales registers from the first day.
+        let posted: Vec<(String, String, i64)> = c
+            .prepare("SELECT source_type, source_id, total_paise FROM journals WHERE sealed = 1 ORDER BY seq")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        assert_eq!(
+            posted,
+            vec![
+                ("invoice".to_string(), "v1".to_string(), 1200),
+                ("payment".to_string(), "p1".to_string(), 500)
+            ]
+        );
+        let balances: Vec<(String, i64)> = c
+            .prepare(
+                "SELECT a.system_key, SUM(d.debit_paise) - SUM(d.credit_paise) FROM ledger_days d
+                 JOIN accounts a ON a.id = d.account_id GROUP BY a.system_key ORDER BY a.system_key",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let expect = [
+            ("bank", 500),
+            ("output_cgst", -90),
+            ("output_sgst", -90),
+            ("round_off", -20),
+            ("sales_1800", -1000),
+            ("sundry_debtors", 700),
+        ];
+        assert_eq!(balances, expect.map(|(k, v)| (k.to_string(), v)).to_vec());
         Ok(())
     }
 }

@@ -107,4 +107,42 @@ fn demo_sales_data_is_complete_and_consistent() {
         200,
     );
     assert!(!page["items"].as_array().expect("items").is_empty());
+
+    // Six months of books: every document posted, opening balances and expenses.
+    let branches = bisman::modules::sales::demo::ensure_branches(&handle).expect("branches");
+    let posted = bisman::modules::books::demo::seed(&handle, &owner, &branches).expect("books");
+    assert_eq!(posted, 1 + 6 * (3 * 2 + 2));
+    assert_eq!(
+        bisman::modules::books::demo::seed(&handle, &owner, &branches).expect("again"),
+        0,
+        "only once"
+    );
+    assert_eq!(
+        count(
+            "SELECT (SELECT COUNT(*) FROM invoices WHERE status <> 'draft')
+                  + (SELECT COUNT(*) FROM invoices WHERE status = 'cancelled')
+                  + (SELECT COUNT(*) FROM notes WHERE status = 'issued')
+                  + (SELECT COUNT(*) FROM payments)
+                  - (SELECT COUNT(*) FROM journals WHERE source_type IS NOT NULL)"
+        ),
+        0,
+        "one journal per document (two for a cancelled invoice)"
+    );
+    let tb: Value = json_of(app.get(&token, "/api/v1/reports/trial-balance"), 200);
+    assert_eq!(tb["total_debit_paise"], tb["total_credit_paise"]);
+    let bs: Value = json_of(app.get(&token, "/api/v1/reports/balance-sheet"), 200);
+    assert_eq!(bs["balanced"], true);
+    let bank = tb["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["code"] == "1121"))
+        .and_then(|r| r["debit_paise"].as_i64())
+        .unwrap_or(0);
+    assert!(bank > 0, "the demo's bank stays in credit: {bank}");
+    assert!(bs["assets"]["total_paise"].as_i64().expect("assets") > 0);
+    let pl: Value = json_of(
+        app.get(&token, "/api/v1/reports/profit-and-loss?from=2000-01-01"),
+        200,
+    );
+    assert!(pl["income"]["total_paise"].as_i64().expect("income") > 0);
+    assert!(pl["expenses"]["total_paise"].as_i64().expect("expenses") > 0);
 }

@@ -2,6 +2,7 @@
 //! transaction, or entered by hand), the lock date, year close and the reports.
 
 pub mod accounts;
+pub mod demo;
 pub mod journals;
 pub mod posting;
 pub mod reports;
