@@ -182,6 +182,7 @@ impl Modify for Problems {
         crate::modules::books::reports::routes::balance_sheet,
         crate::modules::books::reports::routes::ledger,
         crate::modules::books::reports::routes::party_ledger,
+        crate::modules::books::reports::routes::statement_pdf,
         crate::modules::books::reports::routes::day_book,
     ),
     components(schemas(Problem)),

@@ -39,6 +39,7 @@
 mod layout;
 mod model;
 mod render;
+mod statement;
 mod text;
 
 #[cfg(test)]
@@ -46,6 +47,7 @@ mod tests;
 
 pub use model::{CopyLabel, PrintBank, PrintDoc, PrintIrn, PrintLine, PrintParty, PrintTotals};
 pub use render::render;
+pub use statement::{render_statement, StatementDoc, StatementEntry};
 
 /// Why a document could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -298,6 +298,42 @@ fn a_worked_month() {
     assert_eq!(stmt["entries"].as_array().map(Vec::len), Some(2));
     assert_eq!(stmt["closing_paise"], 32_600);
 
+    // The same statement as a PDF the customer can be sent.
+    let res = shop.app.get(
+        &shop.owner,
+        &format!("/api/v1/reports/statement.pdf?customer_id={blr}&from=2026-06-01&to=2026-06-30"),
+    );
+    assert_eq!(res.status().as_u16(), 200);
+    let bytes = res.bytes().expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("statement.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let text = super::pdf::run("pdftotext", &["-layout", path.to_str().expect("path"), "-"]);
+    for expected in [
+        "Statement of account",
+        "Kaveri Traders",
+        "Test Traders Private Limited",
+        "Opening balance",
+        "526.00",
+        "200.00",
+        "Closing balance",
+        "326.00 Dr",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    expect_problem(
+        shop.app.get(
+            &shop.owner,
+            &format!(
+                "/api/v1/reports/statement.pdf?customer_id={}",
+                uuid::Uuid::now_v7()
+            ),
+        ),
+        422,
+        "validation_failed",
+    );
+
     // The invoice's journal is linked from the document and back.
     let posted = json_of(
         shop.app.get(

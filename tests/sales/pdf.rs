@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::support::*;
 use crate::common::*;
 
-fn run(tool: &str, args: &[&str]) -> String {
+pub fn run(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
         panic!(
             "cannot run {tool} ({e}): scripts/test-deps.sh installs poppler-utils and zbar-tools"

@@ -201,3 +201,59 @@ pub fn entries(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+/// The heading of a statement: the company (legal name, PAN, address) and the party
+/// (name, GSTIN, address); None when the customer does not exist.
+pub fn statement_parties(
+    c: &Connection,
+    customer_id: &str,
+) -> AppResult<Option<((String, Vec<String>), (String, Vec<String>))>> {
+    let company: (String, String, Option<String>, String) = c.query_row(
+        "SELECT legal_name, trade_name, pan, registered_address FROM company WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let party = rusqlite::OptionalExtension::optional(c.query_row(
+        "SELECT name, gstin, billing_address FROM customers WHERE id = ?1",
+        [customer_id],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    ))?;
+    let Some((name, gstin, address)) = party else {
+        return Ok(None);
+    };
+    let (legal, trade, pan, addr) = company;
+    let mut company_lines = Vec::new();
+    if !trade.is_empty() && trade != legal {
+        company_lines.push(format!("Trading as {trade}"));
+    }
+    if !addr.is_empty() {
+        company_lines.push(addr);
+    }
+    if let Some(p) = pan {
+        company_lines.push(format!("PAN {p}"));
+    }
+    let mut party_lines = Vec::new();
+    if let Some(g) = gstin {
+        party_lines.push(format!("GSTIN {g}"));
+    }
+    if !address.is_empty() {
+        party_lines.push(address);
+    }
+    Ok(Some((
+        (
+            if legal.is_empty() {
+                "Statement".into()
+            } else {
+                legal
+            },
+            company_lines,
+        ),
+        (name, party_lines),
+    )))
+}

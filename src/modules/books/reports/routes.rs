@@ -11,6 +11,7 @@ use crate::blocking;
 use crate::clock;
 use crate::domain::format_iso_date;
 use crate::error::{AppError, AppResult};
+use crate::http::binary::Binary;
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::modules::books::journals::model::{Journal, JournalFilter, Ref};
 use crate::modules::books::journals::service as journals;
@@ -25,6 +26,7 @@ pub fn routes() -> Vec<rocket::Route> {
         balance_sheet,
         ledger,
         party_ledger,
+        statement_pdf,
         day_book
     ]
 }
@@ -212,6 +214,34 @@ pub async fn party_ledger(
     blocking::run(move || service::ledger(&t, &v, None, Some(party), &q))
         .await
         .map(Json)
+}
+
+/// A customer's statement of account for the period as A4 PDF (at most 5,000 entries).
+#[utoipa::path(get, path = "/api/v1/reports/statement.pdf", tag = "books", security(("bearer" = [])),
+    params(("customer_id" = String, Query, description = "the customer's id"),
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD, default the start of the financial year"),
+        ("to" = Option<String>, Query, description = "YYYY-MM-DD, default today")),
+    responses((status = 200, description = "The statement", content_type = "application/pdf", body = Vec<u8>)))]
+#[rocket::get("/reports/statement.pdf?<customer_id>&<from>&<to>")]
+pub async fn statement_pdf(
+    user: TenantUser,
+    customer_id: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AppResult<Binary> {
+    user.require("books.reports:read")?;
+    let id = uuid_param("customer_id", customer_id)?
+        .ok_or_else(|| AppError::field("customer_id", "required", "the customer's id"))?
+        .to_string();
+    let v = view(&user, None)?;
+    let (from, to) = period(from, to)?;
+    let t = Arc::clone(&user.tenant);
+    let bytes = blocking::run(move || service::statement_pdf(&t, &v, &id, &from, &to)).await?;
+    Ok(Binary {
+        content_type: rocket::http::ContentType::PDF,
+        filename: Some("statement.pdf".into()),
+        bytes,
+    })
 }
 
 /// Every journal of one day, newest first.

@@ -334,3 +334,61 @@ pub fn ledger(
         })
     })
 }
+
+/// Most entries a printed statement carries; a longer one needs a shorter period.
+pub const STATEMENT_MAX_ENTRIES: u32 = 5_000;
+
+/// A customer's statement of account for the period, as PDF.
+pub fn statement_pdf(
+    t: &Arc<TenantHandle>,
+    v: &View,
+    customer_id: &str,
+    from: &str,
+    to: &str,
+) -> AppResult<Vec<u8>> {
+    let parties =
+        t.db.read_blocking(|c| repo::statement_parties(c, customer_id))?;
+    let ((company, company_lines), (party, party_lines)) =
+        parties.ok_or_else(|| AppError::field("id", "not_found", "no such customer"))?;
+    let q = LedgerQuery {
+        from: from.to_string(),
+        to: to.to_string(),
+        limit: STATEMENT_MAX_ENTRIES,
+        after: None,
+    };
+    let party_ref = Ref {
+        kind: "customer".into(),
+        id: customer_id.to_string(),
+    };
+    let l = ledger(t, v, None, Some(party_ref), &q)?;
+    if l.next_cursor.is_some() {
+        return Err(AppError::field(
+            "from",
+            "too_many_entries",
+            format!("a printed statement holds at most {STATEMENT_MAX_ENTRIES} entries; choose a shorter period"),
+        ));
+    }
+    let doc = crate::pdf::StatementDoc {
+        company,
+        company_lines,
+        party,
+        party_lines,
+        from: l.from.clone(),
+        to: l.to.clone(),
+        opening_paise: l.opening_paise,
+        entries: l
+            .entries
+            .iter()
+            .map(|e| crate::pdf::StatementEntry {
+                date: e.date.clone(),
+                voucher: e.number.clone(),
+                particulars: e.narration.clone(),
+                debit_paise: e.debit_paise,
+                credit_paise: e.credit_paise,
+                balance_paise: e.balance_paise,
+            })
+            .collect(),
+        closing_paise: l.closing_paise,
+    };
+    crate::pdf::render_statement(&doc).map_err(AppError::internal)
+}
