@@ -202,12 +202,15 @@ pub fn entries(
     Ok(rows)
 }
 
+/// A name and the lines printed under it.
+pub type Heading = (String, Vec<String>);
+
 /// The heading of a statement: the company (legal name, PAN, address) and the party
 /// (name, GSTIN, address); None when the customer does not exist.
 pub fn statement_parties(
     c: &Connection,
     customer_id: &str,
-) -> AppResult<Option<((String, Vec<String>), (String, Vec<String>))>> {
+) -> AppResult<Option<(Heading, Heading)>> {
     let company: (String, String, Option<String>, String) = c.query_row(
         "SELECT legal_name, trade_name, pan, registered_address FROM company WHERE id = 1",
         [],
