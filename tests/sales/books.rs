@@ -999,3 +999,103 @@ fn books_agree_with_sales_after_any_sequence() {
         panic!("{e}");
     }
 }
+
+/// A user limited to one branch sees that branch's entries only, in every report.
+#[test]
+fn branch_scoped_users_see_their_branches_books() {
+    let shop = Shop::open("booksscope");
+    let acc = chart(&shop);
+    let pun = insert_branch(&shop.app, "booksscope", "PUN", "27");
+    let cust = shop.customer("Asha Stores", "27");
+    let item = shop.item("CHAIR", 100_000, 1800);
+    shop.issued(&cust, &item, 1); // MUM: ₹1,180
+    let d = shop.draft_on(
+        &pun,
+        &cust,
+        "2026-06-15",
+        "2026-07-15",
+        json!([{"item_id": item, "quantity": 2}]),
+    );
+    shop.issue(&id_of(&d)); // PUN: ₹2,360
+                            // A company-level journal (no branch) is not a branch's.
+    json_of(
+        journal(
+            &shop,
+            "2026-06-30",
+            "Audit fee",
+            json!([
+            {"account_id": acc["5350"], "debit_paise": 500_000}, {"account_id": acc["1121"], "credit_paise": 500_000}]),
+        ),
+        201,
+    );
+    let email = "pune.accountant@booksscope.example.in";
+    json_of(
+        shop.app.post(
+            &shop.owner,
+            "/api/v1/users",
+            &json!({"email": email, "name": "Pune Accountant",
+            "password": "Us3r-Secret#word", "roles": ["accountant"], "branch_ids": [pun]}),
+        ),
+        201,
+    );
+    let scoped = token_of(&shop.app.login("booksscope", email, "Us3r-Secret#word"));
+    let tb = json_of(
+        shop.app
+            .get(&scoped, "/api/v1/reports/trial-balance?as_of=2026-12-31"),
+        200,
+    );
+    assert_eq!(tb["total_debit_paise"], 236_000);
+    let debtors = tb["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["code"] == "1130")
+        .cloned();
+    assert_eq!(
+        debtors.map(|r| r["debit_paise"].clone()),
+        Some(json!(236_000))
+    );
+    let journals = json_of(shop.app.get(&scoped, "/api/v1/journals"), 200);
+    assert_eq!(journals["items"].as_array().map(Vec::len), Some(1));
+    // The owner sees all three.
+    let all = json_of(
+        shop.app.get(
+            &shop.owner,
+            "/api/v1/reports/trial-balance?as_of=2026-12-31",
+        ),
+        200,
+    );
+    assert_eq!(all["total_debit_paise"], 118_000 + 236_000 + 500_000);
+    // Another branch is not found for the scoped user, and their journals must name theirs.
+    expect_problem(
+        shop.app.get(
+            &scoped,
+            &format!("/api/v1/reports/trial-balance?branch_id={}", shop.mum),
+        ),
+        422,
+        "validation_failed",
+    );
+    let p = expect_problem(
+        shop.app.post(&scoped, "/api/v1/journals", &json!({"date": "2026-06-30", "narration": "x", "lines": [
+            {"account_id": acc["5350"], "debit_paise": 100}, {"account_id": acc["1121"], "credit_paise": 100}]})),
+        422,
+        "validation_failed",
+    );
+    assert!(p.to_string().contains("lines[0].branch_id"), "{p}");
+    json_of(
+        shop.app.post(
+            &scoped,
+            "/api/v1/journals",
+            &json!({"date": "2026-06-30", "narration": "Pune petty cash", "lines": [
+            {"account_id": acc["5350"], "debit_paise": 100, "branch_id": pun},
+            {"account_id": acc["1110"], "credit_paise": 100, "branch_id": pun}]}),
+        ),
+        201,
+    );
+    // The auditor's export covers every branch, so it is for unlimited users only.
+    expect_problem(
+        shop.app.get(&scoped, "/api/v1/books/export/journal.csv"),
+        403,
+        "forbidden",
+    );
+}
