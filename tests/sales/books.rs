@@ -1099,3 +1099,19 @@ fn branch_scoped_users_see_their_branches_books() {
         "forbidden",
     );
 }
+
+/// Free goods (a line discounted to nothing) issue and cancel with nothing to post.
+#[test]
+fn a_zero_value_invoice_posts_nothing() {
+    let shop = Shop::open("bookszero");
+    let cust = shop.customer("Asha Stores", "27");
+    let item = shop.item("SAMPLE", 0, 1800);
+    let inv = shop.issued(&cust, &item, 3);
+    assert_eq!(inv["grand_total_paise"], 0);
+    assert_eq!(journal_count(&shop), 0);
+    json_of(
+        shop.app.post(&shop.owner, &format!("/api/v1/invoices/{}/cancel", id_of(&inv)), &json!({"reason": "sample returned"})),
+        200,
+    );
+    assert_eq!(journal_count(&shop), 0);
+}

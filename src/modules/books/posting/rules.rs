@@ -294,14 +294,19 @@ fn lines_of(c: &Connection, kind: DocKind, f: &Figures) -> AppResult<Vec<Line>> 
 }
 
 /// Posts an issued document's journal (call inside the transaction that issues it).
+/// A document of zero value (free goods, a fully discounted line) has nothing to post:
+/// `None`.
 pub fn post_document(
     c: &Connection,
     kind: DocKind,
     id: &str,
     created_by: &str,
-) -> AppResult<String> {
+) -> AppResult<Option<String>> {
     let f = figures(c, kind, id)?;
     let lines = lines_of(c, kind, &f)?;
+    if lines.iter().all(|l| l.amount_paise == 0) {
+        return Ok(None);
+    }
     post(
         c,
         &Entry {
@@ -314,6 +319,7 @@ pub fn post_document(
         },
         created_by,
     )
+    .map(Some)
 }
 
 /// Reverses a document's journal, dated as the document, so a cancelled invoice leaves
@@ -325,15 +331,23 @@ pub fn reverse_document(
     source_type: &'static str,
     narration: &str,
     created_by: &str,
-) -> AppResult<String> {
-    let (journal_id, date): (String, String) = c
+) -> AppResult<Option<String>> {
+    let posted: Option<(String, String)> = c
         .query_row(
             "SELECT id, date FROM journals WHERE source_type = ?1 AND source_id = ?2",
             [kind.as_str(), id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .optional()?
-        .ok_or_else(|| AppError::internal(format!("{} {id} has no journal", kind.as_str())))?;
+        .optional()?;
+    let Some((journal_id, date)) = posted else {
+        // Only a document of zero value has no journal.
+        let f = figures(c, kind, id)?;
+        return if lines_of(c, kind, &f)?.iter().all(|l| l.amount_paise == 0) {
+            Ok(None)
+        } else {
+            Err(AppError::internal(format!("{} {id} has no journal", kind.as_str())))
+        };
+    };
     reverse(
         c,
         &journal_id,
@@ -342,4 +356,5 @@ pub fn reverse_document(
         Some((source_type, id.to_string())),
         created_by,
     )
+    .map(Some)
 }
