@@ -27,12 +27,20 @@ pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![get_lock, put_lock, close_year, export_journal, export_audit]
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Lock {
     /// `YYYY-MM-DD`: nothing dated on or before it can be posted, issued, cancelled or
     /// reversed. Null: no lock.
     pub lock_date: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetLock {
+    /// `YYYY-MM-DD`, or null to lift the lock; required.
+    #[serde(default, deserialize_with = "crate::modules::fields::nullable")]
+    #[schema(value_type = Option<String>, required = true)]
+    pub lock_date: Option<Option<String>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -66,12 +74,16 @@ pub async fn get_lock(user: TenantUser) -> AppResult<Json<Lock>> {
 }
 
 /// Set (or, with null, lift) the lock date; audited.
-#[utoipa::path(put, path = "/api/v1/books/lock", tag = "books", request_body = Lock, security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/v1/books/lock", tag = "books", request_body = SetLock, security(("bearer" = [])),
     responses((status = 200, description = "The new lock date", body = Lock)))]
 #[rocket::put("/books/lock", data = "<body>")]
-pub async fn put_lock(user: TenantUser, body: JsonBody<Lock>) -> AppResult<Json<Lock>> {
+pub async fn put_lock(user: TenantUser, body: JsonBody<SetLock>) -> AppResult<Json<Lock>> {
     user.require("books.settings:write")?;
-    let lock_date = match body.0.lock_date.as_deref() {
+    let given = body
+        .0
+        .lock_date
+        .ok_or_else(|| AppError::field("lock_date", "required", "a date, or null to lift the lock"))?;
+    let lock_date = match given.as_deref() {
         None => None,
         Some(d) => {
             Some(format_iso_date(parse_iso_date(d.trim()).map_err(|e| {
