@@ -48,6 +48,8 @@ const ILLUSTRATIVE: &[&str] = &[
     "jwt_secret_file",
     "cors_origins",
     "trusted_proxies",
+    "tls_cert",
+    "tls_key",
     "log_format",
     "replica_url",
     "replica_s3_endpoint",
