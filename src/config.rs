@@ -319,7 +319,9 @@ impl IpNet {
         };
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
@@ -926,7 +928,10 @@ mod tests {
         let problems = Settings::from_raw(&prod("0.0.0.0:8080", false, "")).expect_err("refused");
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].variable, "BISMAN_BIND");
-        assert!(problems[0].message.contains("BISMAN_TLS_CERT"), "{problems:?}");
+        assert!(
+            problems[0].message.contains("BISMAN_TLS_CERT"),
+            "{problems:?}"
+        );
         assert!(Settings::from_raw(&prod("192.168.1.10:8080", false, "")).is_err());
         assert!(Settings::from_raw(&prod("[::]:8080", false, "")).is_err());
         for ok in [

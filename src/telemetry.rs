@@ -28,7 +28,8 @@ struct Patterns {
 }
 
 /// Field names whose values are secrets.
-const SECRET_FIELD: &str = r"[a-z_]*password|[a-z_]*passphrase|[a-z_]*token|[a-z_]*secret|authorization|otp";
+const SECRET_FIELD: &str =
+    r"[a-z_]*password|[a-z_]*passphrase|[a-z_]*token|[a-z_]*secret|authorization|otp";
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
@@ -302,8 +303,17 @@ mod tests {
             )
         });
         assert!(out.starts_with("panic in thread"), "{out}");
-        assert!(out.contains("src/telemetry.rs:"), "the location is kept: {out}");
-        for secret in [pan, aadhaar, "my secret pass", "secret", "abcdefghijklmnopqrstu"] {
+        assert!(
+            out.contains("src/telemetry.rs:"),
+            "the location is kept: {out}"
+        );
+        for secret in [
+            pan,
+            aadhaar,
+            "my secret pass",
+            "secret",
+            "abcdefghijklmnopqrstu",
+        ] {
             assert!(!out.contains(secret), "{secret} leaked in {out}");
         }
         let long = report_of(|| panic!("{}", "x ".repeat(5000)));
