@@ -100,18 +100,23 @@ pub fn open_core(settings: Settings) -> Result<Core, StartError> {
 /// Builds the Rocket instance for a core.
 pub fn build(core: &Core) -> Rocket<Build> {
     let s = &core.settings;
-    let figment = Figment::from(rocket::Config::default())
+    let mut figment = Figment::from(rocket::Config::default())
         .merge(("address", s.bind.ip()))
         .merge(("port", s.bind.port()))
         .merge(("ident", false))
         .merge(("ip_header", false))
+        // Rocket's own log lines print raw request paths ("No matching routes for
+        // POST /api/v1/…"), where a mistyped URL may carry a password or an ID number;
+        // they stay off, and telemetry::init does not bridge the `log` crate either.
         .merge(("log_level", "off"))
         .merge(("cli_colors", false))
         .merge(("keep_alive", 5))
         .merge(("shutdown.grace", s.shutdown_grace_secs))
         .merge(("shutdown.mercy", 2))
         .merge(("shutdown.ctrlc", true))
-        .merge(("shutdown.signals", ["term", "hup"]))
+        // SIGHUP is not a stop: `cli::serve` checks the configuration and restarts in
+        // place (a renewed TLS certificate); see src/tls.rs.
+        .merge(("shutdown.signals", ["term"]))
         .merge(("limits.bytes", "1MiB"))
         .merge(("limits.json", "1MiB"))
         .merge((
@@ -122,6 +127,11 @@ pub fn build(core: &Core) -> Rocket<Build> {
             "limits.file",
             format!("{}B", s.upload_max_bytes + 64 * 1024),
         ));
+    if let Some(tls) = &s.tls {
+        figment = figment
+            .merge(("tls.certs", tls.cert.clone()))
+            .merge(("tls.key", tls.key.clone()));
+    }
 
     let limits = Arc::clone(&core.auth.limits);
     let data_dir = s.data_dir.clone();
@@ -179,9 +189,10 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .attach(AdHoc::on_liftoff("background", move |rocket| {
             // Printed only now: the listener is bound, so a client may connect at once.
             let cfg = rocket.config();
-            tracing::info!(address = %cfg.address, port = cfg.port, "bisman listening");
+            let scheme = if cfg.tls_enabled() { "https" } else { "http" };
+            tracing::info!(address = %cfg.address, port = cfg.port, scheme, "bisman listening");
             println!(
-                "BISMAN ERP listening on http://{}:{}/",
+                "BISMAN ERP listening on {scheme}://{}:{}/",
                 cfg.address, cfg.port
             );
             Box::pin(async move {

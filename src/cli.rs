@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -235,6 +237,8 @@ impl From<crate::error::AppError> for Failure {
 }
 
 pub fn run() -> ExitCode {
+    // Before anything can panic: a panic message may quote input (issue #15, 2).
+    crate::telemetry::install_panic_hook();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
@@ -258,7 +262,21 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
     match &cli.command {
         Command::Serve(args) => {
             let s = settings(&cli, args.bind.clone())?;
-            serve(s, args.demo)
+            // What a restart in place (SIGHUP) would start with: read again, checked first.
+            let file = crate::config::config_file(cli.config.as_deref());
+            let flags = FlagOverrides {
+                data_dir: cli.data_dir.clone(),
+                bind: args.bind.clone(),
+            };
+            let recheck = move || -> Result<(), String> {
+                let s = Settings::load(file.as_deref(), &flags)
+                    .map_err(|p| StartError::Config(p).to_string())?;
+                match &s.tls {
+                    Some(tls) => crate::tls::check_files(tls),
+                    None => Ok(()),
+                }
+            };
+            serve(s, args.demo, recheck)
         }
         Command::Check => check(settings(&cli, None)),
         Command::Migrate { dry_run } => migrate(&settings(&cli, None)?, *dry_run),
@@ -630,6 +648,11 @@ fn check(settings: Result<Settings, Failure>) -> Result<ExitCode, Failure> {
     if disk != "ok" {
         problems.push(format!("BISMAN_DATA_DIR: {disk}"));
     }
+    if let Some(tls) = &s.tls {
+        if let Err(p) = crate::tls::check_files(tls) {
+            problems.push(p);
+        }
+    }
     if crate::backup::backups_missing(&s) {
         // A warning, not a problem: the appliance runs, but nothing protects its data.
         eprintln!("warning: {}", crate::backup::NO_BACKUPS_WARNING);
@@ -998,8 +1021,15 @@ fn backup_verify(s: Settings, only: Option<&str>) -> Result<ExitCode, Failure> {
     })
 }
 
-fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {
+fn serve(
+    s: Settings,
+    demo: bool,
+    recheck: impl Fn() -> Result<(), String> + Send + 'static,
+) -> Result<ExitCode, Failure> {
     crate::telemetry::init(&s);
+    if let Some(tls) = &s.tls {
+        crate::tls::check_files(tls).map_err(Failure)?;
+    }
     if crate::backup::backups_missing(&s) {
         tracing::warn!("{}", crate::backup::NO_BACKUPS_WARNING);
     }
@@ -1015,20 +1045,81 @@ fn serve(s: Settings, demo: bool) -> Result<ExitCode, Failure> {
         crate::demo::ensure(&core)?;
     }
     let rocket = app::build(&core);
+    let restart = Arc::new(AtomicBool::new(false));
+    let restart_flag = Arc::clone(&restart);
     let result = runtime.block_on(async move {
+        use rocket::tokio::signal::unix::{signal, SignalKind};
+        // Registered before the listener opens: from here on SIGHUP never kills us.
+        let hup = signal(SignalKind::hangup())
+            .map_err(|e| Failure(format!("cannot handle SIGHUP: {e}")))?;
         let ignited = rocket
             .ignite()
             .await
             .map_err(|e| Failure(format!("cannot start: {e}")))?;
+        rocket::tokio::spawn(restart_on_sighup(
+            hup,
+            ignited.shutdown(),
+            restart_flag,
+            recheck,
+        ));
         ignited
             .launch()
             .await
             .map_err(|e| Failure(format!("server error: {e}")))?;
         Ok::<_, Failure>(())
     });
-    crate::service::notify_stopping();
+    let restarting = restart.load(Ordering::SeqCst);
+    if restarting {
+        crate::service::notify_reloading();
+    } else {
+        crate::service::notify_stopping();
+    }
     result?;
     let n = core.tenants.checkpoint_all();
+    if restarting {
+        tracing::info!(checkpointed = n, "drained; restarting in place");
+        // No runtime shutdown: exec replaces every thread at once.
+        return Err(restart_in_place());
+    }
     tracing::info!(checkpointed = n, "stopped cleanly");
     Ok(ExitCode::SUCCESS)
+}
+
+/// SIGHUP: check the configuration and TLS files as a fresh start would read them; if
+/// they are fine, drain like SIGTERM and flag a restart in place, else keep serving.
+async fn restart_on_sighup(
+    mut hup: rocket::tokio::signal::unix::Signal,
+    shutdown: rocket::Shutdown,
+    restart: Arc<AtomicBool>,
+    recheck: impl Fn() -> Result<(), String>,
+) {
+    while hup.recv().await.is_some() {
+        match recheck() {
+            Ok(()) => {
+                tracing::warn!(
+                    "SIGHUP: configuration and TLS files check out; draining requests and restarting in place"
+                );
+                restart.store(true, Ordering::SeqCst);
+                shutdown.notify();
+                return;
+            }
+            Err(e) => tracing::error!(
+                "SIGHUP ignored, still serving with the current configuration and certificate: {e}"
+            ),
+        }
+    }
+}
+
+/// Replaces this process with a fresh `bisman` (same binary, arguments, environment and
+/// PID). Returns only if that failed.
+fn restart_in_place() -> Failure {
+    use std::os::unix::process::CommandExt;
+    let mut args = std::env::args_os();
+    let arg0 = args.next().unwrap_or_else(|| "bisman".into());
+    // /proc/self/exe: this very binary, even if a package upgrade replaced the file.
+    let err = std::process::Command::new("/proc/self/exe")
+        .arg0(arg0)
+        .args(args)
+        .exec();
+    Failure(format!("could not restart in place: {err}"))
 }

@@ -22,6 +22,8 @@ const KEYS: &[&str] = &[
     "jwt_secret_file",
     "cors_origins",
     "trusted_proxies",
+    "tls_cert",
+    "tls_key",
     "rate_login",
     "rate_auth",
     "rate_api_user",
@@ -68,6 +70,8 @@ pub struct RawConfig {
     pub jwt_secret_file: Option<String>,
     pub cors_origins: String,
     pub trusted_proxies: String,
+    pub tls_cert: Option<String>,
+    pub tls_key: Option<String>,
     pub rate_login: String,
     pub rate_auth: String,
     pub rate_api_user: String,
@@ -131,6 +135,8 @@ impl Default for RawConfig {
             jwt_secret_file: None,
             cors_origins: String::new(),
             trusted_proxies: String::new(),
+            tls_cert: None,
+            tls_key: None,
             rate_login: "5/900s".into(),
             rate_auth: "20/900s".into(),
             rate_api_user: "600/60s".into(),
@@ -239,7 +245,11 @@ pub struct Settings {
     /// True when the secret files were not configured and live in the data dir (development).
     pub generate_missing_secrets: bool,
     pub cors_origins: Vec<String>,
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// HTTPS served natively: PEM certificate chain and private key (`None`: plain HTTP).
+    pub tls: Option<TlsFiles>,
     pub rate_login: RateSpec,
     pub rate_auth: RateSpec,
     pub rate_api_user: RateSpec,
@@ -270,6 +280,65 @@ pub struct Settings {
     pub smtp: Option<SmtpSettings>,
     /// How long a condition must hold (and then stay clear) before its e-mail goes out.
     pub alert_after: Duration,
+}
+
+/// The certificate chain and private key HTTPS is served with (PEM files, re-read on SIGHUP).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// An address block: `10.0.0.0/8`, `fd00::/8`, or one address (`/32`, `/128`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    pub addr: IpAddr,
+    pub prefix: u8,
+}
+
+impl IpNet {
+    pub fn parse(s: &str) -> Option<IpNet> {
+        let (a, p) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr = a.trim().parse::<IpAddr>().ok()?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match p {
+            Some(p) => p.trim().parse::<u8>().ok().filter(|p| *p <= max)?,
+            None => max,
+        };
+        Some(IpNet { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        // An IPv4 peer seen on a dual-stack socket arrives as ::ffff:a.b.c.d.
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for IpNet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
 }
 
 /// How the appliance reaches the operator by e-mail (`BISMAN_SMTP_*`).
@@ -458,13 +527,50 @@ impl Settings {
         }
         let mut trusted_proxies = Vec::new();
         for ip in split_list(&raw.trusted_proxies) {
-            match ip.parse::<IpAddr>() {
-                Ok(a) => trusted_proxies.push(a),
-                Err(_) => problems.push(problem(
+            match IpNet::parse(ip) {
+                Some(a) => trusted_proxies.push(a),
+                None => problems.push(problem(
                     "trusted_proxies",
-                    format!("'{ip}' is not an IP address"),
+                    format!("'{ip}' is not an IP address or CIDR block (10.0.0.0/8)"),
                 )),
             }
+        }
+        let tls = match (opt(&raw.tls_cert), opt(&raw.tls_key)) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: PathBuf::from(cert),
+                key: PathBuf::from(key),
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                problems.push(problem(
+                    "tls_key",
+                    "is required with BISMAN_TLS_CERT (the certificate's PEM private key)",
+                ));
+                None
+            }
+            (None, Some(_)) => {
+                problems.push(problem(
+                    "tls_cert",
+                    "is required with BISMAN_TLS_KEY (the PEM certificate chain)",
+                ));
+                None
+            }
+        };
+        // Issue #15 (1): passwords and Aadhaar numbers must not cross a LAN in clear.
+        if env == Environment::Production
+            && tls.is_none()
+            && trusted_proxies.is_empty()
+            && !bind.ip().is_loopback()
+        {
+            problems.push(problem(
+                "bind",
+                format!(
+                    "production refuses plain HTTP on {bind}: passwords and ID numbers would \
+                     cross the network in clear. Set BISMAN_TLS_CERT and BISMAN_TLS_KEY to serve \
+                     HTTPS, or put a TLS reverse proxy in front and list it in \
+                     BISMAN_TRUSTED_PROXIES, or bind to 127.0.0.1"
+                ),
+            ));
         }
         let log_format = match opt(&raw.log_format).as_deref() {
             Some("json") => LogFormat::Json,
@@ -637,6 +743,7 @@ impl Settings {
             generate_missing_secrets,
             cors_origins,
             trusted_proxies,
+            tls,
             rate_login,
             rate_auth,
             rate_api_user,
@@ -675,6 +782,16 @@ impl Settings {
 
     pub fn is_production(&self) -> bool {
         self.env == Environment::Production
+    }
+
+    /// True when every request must have come through a trusted proxy's HTTPS (or from
+    /// this machine): production serving plain HTTP on a non-loopback address.
+    pub fn https_via_proxy_only(&self) -> bool {
+        self.is_production() && self.tls.is_none() && !self.bind.ip().is_loopback()
+    }
+
+    pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|n| n.contains(ip))
     }
 
     pub fn control_db_path(&self) -> PathBuf {
@@ -793,6 +910,67 @@ mod tests {
         assert_eq!(d("off"), None);
         for bad in ["", "d", "7w", "-1h", "1.5h", "99999999999999999999d"] {
             assert!(parse_interval(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn production_refuses_a_plain_non_loopback_bind() {
+        let prod = |bind: &str, tls: bool, proxies: &str| RawConfig {
+            env: "production".into(),
+            bind: bind.into(),
+            master_key_file: Some("/m".into()),
+            jwt_secret_file: Some("/j".into()),
+            tls_cert: tls.then(|| "/c.pem".into()),
+            tls_key: tls.then(|| "/k.pem".into()),
+            trusted_proxies: proxies.into(),
+            ..RawConfig::default()
+        };
+        let problems = Settings::from_raw(&prod("0.0.0.0:8080", false, "")).expect_err("refused");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].variable, "BISMAN_BIND");
+        assert!(
+            problems[0].message.contains("BISMAN_TLS_CERT"),
+            "{problems:?}"
+        );
+        assert!(Settings::from_raw(&prod("192.168.1.10:8080", false, "")).is_err());
+        assert!(Settings::from_raw(&prod("[::]:8080", false, "")).is_err());
+        for ok in [
+            prod("127.0.0.1:8080", false, ""),
+            prod("[::1]:8080", false, ""),
+            prod("0.0.0.0:8443", true, ""),
+            prod("0.0.0.0:8080", false, "10.0.0.5"),
+        ] {
+            let s = Settings::from_raw(&ok).expect("allowed");
+            assert_eq!(s.https_via_proxy_only(), ok.bind == "0.0.0.0:8080");
+        }
+        // Development keeps plain HTTP anywhere (a laptop demo on the LAN).
+        let dev = RawConfig {
+            bind: "0.0.0.0:8080".into(),
+            ..RawConfig::default()
+        };
+        assert!(Settings::from_raw(&dev).is_ok());
+        // A certificate without its key (or the reverse) names the missing one.
+        let half = RawConfig {
+            tls_key: None,
+            ..prod("0.0.0.0:8443", true, "")
+        };
+        let p = Settings::from_raw(&half).expect_err("half");
+        assert!(p.iter().any(|p| p.variable == "BISMAN_TLS_KEY"), "{p:?}");
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_cidr_blocks() {
+        let n = |s| IpNet::parse(s).expect(s);
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        assert!(n("10.0.0.0/8").contains(ip("10.200.3.4")));
+        assert!(!n("10.0.0.0/8").contains(ip("11.0.0.1")));
+        assert!(n("192.168.1.7").contains(ip("192.168.1.7")));
+        assert!(!n("192.168.1.7").contains(ip("192.168.1.8")));
+        assert!(n("0.0.0.0/0").contains(ip("8.8.8.8")));
+        assert!(n("fd00::/8").contains(ip("fd12::1")));
+        assert!(n("10.0.0.0/8").contains(ip("::ffff:10.1.2.3")));
+        for bad in ["10.0.0.0/33", "fd00::/129", "nope", "10.0.0.0/x"] {
+            assert!(IpNet::parse(bad).is_none(), "{bad}");
         }
     }
 

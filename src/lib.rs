@@ -32,3 +32,4 @@ pub mod secrets;
 pub mod service;
 pub mod telemetry;
 pub mod tenancy;
+pub mod tls;

@@ -28,3 +28,10 @@ pub fn notify_stopping() {
         let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     }
 }
+
+/// A restart in place (SIGHUP) has begun; the new image sends READY=1.
+pub fn notify_reloading() {
+    if std::env::var_os("NOTIFY_SOCKET").is_some() {
+        let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Reloading]);
+    }
+}

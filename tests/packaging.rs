@@ -48,6 +48,8 @@ const ILLUSTRATIVE: &[&str] = &[
     "jwt_secret_file",
     "cors_origins",
     "trusted_proxies",
+    "tls_cert",
+    "tls_key",
     "log_format",
     "replica_url",
     "replica_s3_endpoint",
@@ -137,6 +139,8 @@ fn units_set_only_variables_the_binary_reads() {
         "LoadCredential=master.key:/etc/bisman/master.key",
         "LoadCredential=jwt.secret:/etc/bisman/jwt.secret",
         "KillMode=mixed",
+        // SIGHUP: a checked restart in place (a renewed TLS certificate).
+        "ExecReload=/bin/kill -HUP $MAINPID",
     ] {
         assert!(
             service.lines().any(|l| l.trim() == needed),

@@ -6,13 +6,14 @@ use std::net::IpAddr;
 
 use rocket::request::{FromRequest, Outcome, Request};
 
-use crate::config::Settings;
+use crate::config::{IpNet, Settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {
+    let trusted_ip = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !trusted_ip(peer) {
         return peer;
     }
     let Some(header) = forwarded_for else {
@@ -21,7 +22,7 @@ pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) ->
     // Walk from the right: the rightmost address not added by one of our proxies.
     for hop in header.rsplit(',') {
         match hop.trim().parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) if trusted_ip(ip) => continue,
             Ok(ip) => return ip,
             Err(_) => return peer,
         }
@@ -64,8 +65,13 @@ mod tests {
     #[test]
     fn trusted_proxy_forwards_the_nearest_untrusted_hop() {
         let proxy: IpAddr = "10.0.0.1".parse().expect("ip");
-        let got = resolve(proxy, Some("6.6.6.6, 198.51.100.7, 10.0.0.1"), &[proxy]);
+        let one = [IpNet::parse("10.0.0.1").expect("net")];
+        let got = resolve(proxy, Some("6.6.6.6, 198.51.100.7, 10.0.0.1"), &one);
         assert_eq!(got, "198.51.100.7".parse::<IpAddr>().expect("ip"));
-        assert_eq!(resolve(proxy, Some("garbage"), &[proxy]), proxy);
+        assert_eq!(resolve(proxy, Some("garbage"), &one), proxy);
+        // A block: every proxy in 10.0.0.0/8 is skipped.
+        let block = [IpNet::parse("10.0.0.0/8").expect("net")];
+        let got = resolve(proxy, Some("198.51.100.7, 10.9.9.9"), &block);
+        assert_eq!(got, "198.51.100.7".parse::<IpAddr>().expect("ip"));
     }
 }

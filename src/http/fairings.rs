@@ -2,6 +2,7 @@
 //! and the one access-log line per request.
 
 use std::io::Cursor;
+use std::net::IpAddr;
 use std::time::Instant;
 
 use rocket::fairing::{Fairing, Info, Kind};
@@ -10,7 +11,7 @@ use rocket::{Data, Request, Response};
 
 use super::compress;
 use super::problem::RequestId;
-use crate::config::Settings;
+use crate::config::{IpNet, Settings};
 use crate::metrics;
 
 /// Marks the tenant a request acted for, so the access log can name it.
@@ -21,14 +22,34 @@ struct Started(Instant);
 
 pub struct Edge {
     pub cors_origins: Vec<String>,
+    /// Production on a plain non-loopback bind: only a trusted proxy's HTTPS (or this
+    /// machine) may talk to us.
+    pub https_via_proxy_only: bool,
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Edge {
     pub fn new(settings: &Settings) -> Edge {
         Edge {
             cors_origins: settings.cors_origins.clone(),
+            https_via_proxy_only: settings.https_via_proxy_only(),
+            trusted_proxies: settings.trusted_proxies.clone(),
         }
     }
+}
+
+/// Whether a request reached a plain-HTTP listener without crossing a network in clear:
+/// from a trusted proxy that says it was HTTPS, or from this machine (which has not
+/// forwarded a plain-HTTP request either).
+pub fn arrived_encrypted(peer: Option<IpAddr>, proto: Option<&str>, trusted: &[IpNet]) -> bool {
+    let Some(peer) = peer else {
+        return false;
+    };
+    let https = proto.is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    if trusted.iter().any(|n| n.contains(peer)) {
+        return https || (peer.is_loopback() && proto.is_none());
+    }
+    peer.is_loopback() && (https || proto.is_none())
 }
 
 /// A caller's request id is kept if it is a sane token: 1–128 of `[A-Za-z0-9._-]`.
@@ -61,6 +82,26 @@ impl Fairing for Edge {
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
         req.local_cache(|| RequestId(rid));
+        if self.https_via_proxy_only
+            && !matches!(req.uri().path().as_str(), "/health" | "/ready")
+            && !arrived_encrypted(
+                req.remote().map(|a| a.ip()),
+                req.headers().get_one("X-Forwarded-Proto"),
+                &self.trusted_proxies,
+            )
+        {
+            super::problem::stash(
+                req,
+                crate::error::AppError::Forbidden(
+                    "HTTPS is required: connect through the TLS proxy (BISMAN_TRUSTED_PROXIES)"
+                        .into(),
+                ),
+            );
+            if let Ok(uri) = rocket::http::uri::Origin::parse(REJECTED_PATH) {
+                req.set_uri(uri);
+            }
+            return;
+        }
         reject_repeated_query_params(req);
     }
 
@@ -130,7 +171,8 @@ impl Fairing for Edge {
             .0
             .clone()
             .unwrap_or_default();
-        let latency_ms = took.as_secs_f64() * 1000.0;
+        // Microsecond precision: longer digit runs would trip the redactor's number rule.
+        let latency_ms = (took.as_secs_f64() * 1_000_000.0).round() / 1000.0;
         if status.code >= 500 {
             tracing::error!(target: "bisman::http", request_id = %rid, method = %req.method(), route = %route, tenant = %tenant, status = status.code, latency_ms, "request");
         } else if path.as_str() != "/health" {
@@ -227,5 +269,22 @@ mod tests {
         assert!(!sane_request_id(&"a".repeat(129)));
         assert!(!sane_request_id("a b"));
         assert!(!sane_request_id("a\nb"));
+    }
+
+    #[test]
+    fn plain_http_is_accepted_only_from_a_trusted_https_proxy_or_this_machine() {
+        let ip = |s: &str| Some(s.parse::<IpAddr>().expect("ip"));
+        let trusted = [IpNet::parse("10.0.0.0/24").expect("net")];
+        assert!(arrived_encrypted(ip("10.0.0.5"), Some("https"), &trusted));
+        assert!(arrived_encrypted(ip("10.0.0.5"), Some(" HTTPS "), &trusted));
+        assert!(!arrived_encrypted(ip("10.0.0.5"), Some("http"), &trusted));
+        assert!(!arrived_encrypted(ip("10.0.0.5"), None, &trusted));
+        // A LAN client cannot claim HTTPS for itself.
+        assert!(!arrived_encrypted(ip("10.0.1.5"), Some("https"), &trusted));
+        assert!(!arrived_encrypted(ip("192.168.1.9"), None, &trusted));
+        assert!(arrived_encrypted(ip("127.0.0.1"), None, &trusted));
+        assert!(arrived_encrypted(ip("::1"), Some("https"), &trusted));
+        assert!(!arrived_encrypted(ip("127.0.0.1"), Some("http"), &trusted));
+        assert!(!arrived_encrypted(None, Some("https"), &trusted));
     }
 }
