@@ -1110,7 +1110,11 @@ fn a_zero_value_invoice_posts_nothing() {
     assert_eq!(inv["grand_total_paise"], 0);
     assert_eq!(journal_count(&shop), 0);
     json_of(
-        shop.app.post(&shop.owner, &format!("/api/v1/invoices/{}/cancel", id_of(&inv)), &json!({"reason": "sample returned"})),
+        shop.app.post(
+            &shop.owner,
+            &format!("/api/v1/invoices/{}/cancel", id_of(&inv)),
+            &json!({"reason": "sample returned"}),
+        ),
         200,
     );
     assert_eq!(journal_count(&shop), 0);

@@ -79,10 +79,9 @@ pub async fn get_lock(user: TenantUser) -> AppResult<Json<Lock>> {
 #[rocket::put("/books/lock", data = "<body>")]
 pub async fn put_lock(user: TenantUser, body: JsonBody<SetLock>) -> AppResult<Json<Lock>> {
     user.require("books.settings:write")?;
-    let given = body
-        .0
-        .lock_date
-        .ok_or_else(|| AppError::field("lock_date", "required", "a date, or null to lift the lock"))?;
+    let given = body.0.lock_date.ok_or_else(|| {
+        AppError::field("lock_date", "required", "a date, or null to lift the lock")
+    })?;
     let lock_date = match given.as_deref() {
         None => None,
         Some(d) => {

@@ -345,7 +345,10 @@ pub fn reverse_document(
         return if lines_of(c, kind, &f)?.iter().all(|l| l.amount_paise == 0) {
             Ok(None)
         } else {
-            Err(AppError::internal(format!("{} {id} has no journal", kind.as_str())))
+            Err(AppError::internal(format!(
+                "{} {id} has no journal",
+                kind.as_str()
+            )))
         };
     };
     reverse(
