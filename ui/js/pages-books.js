@@ -480,7 +480,8 @@ export async function renderJournalForm(main) {
       go(`#/journals/${saved.id}`);
     } catch (e) {
       applyProblem(form, e);
-      // A rule with no field (period_locked, unbalanced) is named at the top as well.
+      // The lock date: the server's detail is at the top; the date is what to change.
+      if (e.code === 'period_locked') showError(date.input, 'this date is in a locked period; choose a later date');
       recompute();
     }
   });
@@ -550,7 +551,7 @@ export async function renderBooksSettings(main) {
     const fy = field({ name: 'fy', label: 'Financial year', type: 'select', required: true, value: years[0], options: years.map((y) => [y, `FY ${y} (1 Apr ${y.slice(0, 4)} – 31 Mar ${Number(y.slice(0, 4)) + 1})`]) });
     const result = h('div', { role: 'status', 'data-testid': 'close-result' });
     const close = h('button.btn.btn-primary', { type: 'submit' }, 'Close year');
-    const form = h('form.form.narrow', { novalidate: true, 'aria-label': 'Close a financial year' }, formErrorBox(), fy, h('div.form-actions', close));
+    const form = h('form.form.narrow', { novalidate: true }, formErrorBox(), fy, h('div.form-actions', close));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearErrors(form);

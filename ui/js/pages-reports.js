@@ -124,7 +124,6 @@ export async function renderTrialBalance(main, _p, query) {
     put(clear(box), problemBox(e, () => go(`#/reports/trial-balance${qs({ as_of: asOf, branch_id: branchId, t: Date.now() })}`)));
     return;
   }
-  const canLedger = true;
   const dr = BigInt(tb.total_debit_paise);
   const cr = BigInt(tb.total_credit_paise);
   const rows = tb.rows || [];
@@ -136,7 +135,7 @@ export async function renderTrialBalance(main, _p, query) {
         h('th.num', { scope: 'col' }, 'Debit'), h('th.num', { scope: 'col' }, 'Credit'))),
       h('tbody', rows.map((r) => h('tr',
         h('td.mono', r.code),
-        h('td', canLedger ? h('a', { href: ledgerHref(r.account_id, { to: tb.as_of, branch_id: branchId }) }, r.name) : r.name),
+        h('td', h('a', { href: ledgerHref(r.account_id, { to: tb.as_of, branch_id: branchId }) }, r.name)),
         h('td', ACCOUNT_TYPES[r.type] || r.type),
         h('td.num', r.debit_paise ? fmtPaise(r.debit_paise) : ''),
         h('td.num', r.credit_paise ? fmtPaise(r.credit_paise) : '')))),

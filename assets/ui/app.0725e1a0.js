@@ -3983,7 +3983,8 @@ async function renderJournalForm(main) {
       go(`#/journals/${saved.id}`);
     } catch (e) {
       applyProblem(form, e);
-      // A rule with no field (period_locked, unbalanced) is named at the top as well.
+      // The lock date: the server's detail is at the top; the date is what to change.
+      if (e.code === 'period_locked') showError(date.input, 'this date is in a locked period; choose a later date');
       recompute();
     }
   });
@@ -4053,7 +4054,7 @@ async function renderBooksSettings(main) {
     const fy = field({ name: 'fy', label: 'Financial year', type: 'select', required: true, value: years[0], options: years.map((y) => [y, `FY ${y} (1 Apr ${y.slice(0, 4)} – 31 Mar ${Number(y.slice(0, 4)) + 1})`]) });
     const result = h('div', { role: 'status', 'data-testid': 'close-result' });
     const close = h('button.btn.btn-primary', { type: 'submit' }, 'Close year');
-    const form = h('form.form.narrow', { novalidate: true, 'aria-label': 'Close a financial year' }, formErrorBox(), fy, h('div.form-actions', close));
+    const form = h('form.form.narrow', { novalidate: true }, formErrorBox(), fy, h('div.form-actions', close));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearErrors(form);
@@ -4198,7 +4199,6 @@ async function renderTrialBalance(main, _p, query) {
     put(clear(box), problemBox(e, () => go(`#/reports/trial-balance${qs({ as_of: asOf, branch_id: branchId, t: Date.now() })}`)));
     return;
   }
-  const canLedger = true;
   const dr = BigInt(tb.total_debit_paise);
   const cr = BigInt(tb.total_credit_paise);
   const rows = tb.rows || [];
@@ -4210,7 +4210,7 @@ async function renderTrialBalance(main, _p, query) {
         h('th.num', { scope: 'col' }, 'Debit'), h('th.num', { scope: 'col' }, 'Credit'))),
       h('tbody', rows.map((r) => h('tr',
         h('td.mono', r.code),
-        h('td', canLedger ? h('a', { href: ledgerHref(r.account_id, { to: tb.as_of, branch_id: branchId }) }, r.name) : r.name),
+        h('td', h('a', { href: ledgerHref(r.account_id, { to: tb.as_of, branch_id: branchId }) }, r.name)),
         h('td', ACCOUNT_TYPES[r.type] || r.type),
         h('td.num', r.debit_paise ? fmtPaise(r.debit_paise) : ''),
         h('td.num', r.credit_paise ? fmtPaise(r.credit_paise) : '')))),
