@@ -241,7 +241,7 @@ test('new journal: live difference, Post disabled while unbalanced, server error
   const debit1 = page.getByLabel('Line 1 debit in rupees');
   await page.waitForFunction(() => document.querySelector('[data-field="lines[0].debit_paise"]')?.getAttribute('aria-invalid') === 'true');
   const errId = (await debit1.getAttribute('aria-describedby')).split(' ')[0];
-  assert.match(await page.locator(`#${errId}`).textContent(), /amount must be from 1 to/);
+  assert.match(await page.locator(`#${errId}`).textContent(), /the amount must be from ₹0\.01 to ₹1,00,00,00,00,000\.00$/);
   assert.equal(await page.getByLabel('Line 2 credit in rupees').getAttribute('aria-invalid'), 'true');
   await shot(page, 'books-journal-errors', { fullPage: true });
   // Fixed: ₹15,000.00 each side.

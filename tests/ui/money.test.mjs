@@ -133,3 +133,14 @@ test('balances read Dr and Cr; the financial year starts on 1 April', async () =
   assert.equal(fyStartIso('2026-03-31'), '2025-04-01');
   assert.equal(fyStartIso('2026-04-01'), '2026-04-01');
 });
+
+test('journal messages: paise become rupees, the difference is in words', async () => {
+  const { rupeeWords, differenceText, endedYears } = await import('../../ui/js/pages-books.js');
+  assert.equal(rupeeWords('the amount must be from 1 to 10000000000000 paise'), 'the amount must be from ₹0.01 to ₹1,00,00,00,00,000.00');
+  assert.equal(rupeeWords('debits (150000 paise) must equal credits (149999 paise)'), 'debits (₹1,500.00) must equal credits (₹1,499.99)');
+  assert.equal(differenceText(0n), 'Difference ₹0.00');
+  assert.equal(differenceText(1n), 'Debits exceed credits by ₹0.01');
+  assert.equal(differenceText(-1500000n), 'Credits exceed debits by ₹15,000.00');
+  assert.deepEqual(endedYears('2026-12-03', 3), ['2025-26', '2024-25', '2023-24']);
+  assert.deepEqual(endedYears('2026-03-31', 1), ['2024-25']);
+});

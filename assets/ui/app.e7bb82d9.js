@@ -3818,6 +3818,13 @@ function reverseDialog(j) {
 
 // ---- a new manual journal -------------------------------------------------------------
 
+// The API's messages count paise; people read rupees: "… 10000000000000 paise" -> "… ₹1,00,00,00,00,000.00".
+function rupeeWords(text) {
+  return String(text ?? '')
+    .replace(/(\d+) to (\d+) paise/g, (_, a, b) => `${fmtPaise(BigInt(a))} to ${fmtPaise(BigInt(b))}`)
+    .replace(/(\d+) paise/g, (_, n) => fmtPaise(BigInt(n)));
+}
+
 function differenceText(diff) {
   if (diff === 0n) return `Difference ${fmtPaise(0n)}`;
   return diff > 0n ? `Debits exceed credits by ${fmtPaise(diff)}` : `Credits exceed debits by ${fmtPaise(-diff)}`;
@@ -3982,6 +3989,7 @@ async function renderJournalForm(main) {
       announce(`Journal ${saved.number} posted.`);
       go(`#/journals/${saved.id}`);
     } catch (e) {
+      for (const fe of e.errors || []) if (fe.message) fe.message = rupeeWords(fe.message);
       applyProblem(form, e);
       // The lock date: the server's detail is at the top; the date is what to change.
       if (e.code === 'period_locked') showError(date.input, 'this date is in a locked period; choose a later date');
