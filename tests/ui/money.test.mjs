@@ -105,3 +105,42 @@ test('note lines in proportion; series numbers and financial years', async () =>
   assert.equal(m.seriesNumber('HQ', '26-27', 1234567), 'HQ/26-27/1234567');
   assert.equal(m.seriesNumber('PUNC', '26-27', 123456), null, 'would exceed 16 characters');
 });
+
+test('manual journal lines: exactly one side above zero, totals in exact paise', async () => {
+  const { journalLineAmount, journalTotals } = await import('../../ui/js/money.js');
+  assert.deepEqual(journalLineAmount('1,250.50', ''), { debit: 125050n, credit: null, problem: null });
+  assert.deepEqual(journalLineAmount('', '0.1'), { debit: null, credit: 10n, problem: null });
+  assert.equal(journalLineAmount('', '').blank, true);
+  assert.match(journalLineAmount('5', '5').problem, /not both/);
+  assert.match(journalLineAmount('0', '').problem, /more than zero/);
+  assert.match(journalLineAmount('1.234', '').problem, /debit must be an amount/);
+  assert.match(journalLineAmount('', 'abc').problem, /credit must be an amount/);
+  // 0.1 + 0.2 is exactly 0.3 here (no float).
+  const t = journalTotals([{ debit: '0.10', credit: '' }, { debit: '0.20', credit: '' }, { debit: '', credit: '0.30' }]);
+  assert.equal(t.diff, 0n);
+  assert.equal(t.debit, 30n);
+  const u = journalTotals([{ debit: '15000', credit: '' }, { debit: '', credit: '14999.99' }, { debit: 'x', credit: '' }]);
+  assert.equal(u.diff, 1n);
+  assert.deepEqual(u.invalid, [2]);
+});
+
+test('balances read Dr and Cr; the financial year starts on 1 April', async () => {
+  const { fmtDrCr, fyStartIso } = await import('../../ui/js/util.js');
+  assert.equal(fmtDrCr(12345678), '₹1,23,456.78 Dr');
+  assert.equal(fmtDrCr(-500), '₹5.00 Cr');
+  assert.equal(fmtDrCr(0), '₹0.00');
+  assert.equal(fyStartIso('2026-12-03'), '2026-04-01');
+  assert.equal(fyStartIso('2026-03-31'), '2025-04-01');
+  assert.equal(fyStartIso('2026-04-01'), '2026-04-01');
+});
+
+test('journal messages: paise become rupees, the difference is in words', async () => {
+  const { rupeeWords, differenceText, endedYears } = await import('../../ui/js/pages-books.js');
+  assert.equal(rupeeWords('the amount must be from 1 to 10000000000000 paise'), 'the amount must be from ₹0.01 to ₹1,00,00,00,00,000.00');
+  assert.equal(rupeeWords('debits (150000 paise) must equal credits (149999 paise)'), 'debits (₹1,500.00) must equal credits (₹1,499.99)');
+  assert.equal(differenceText(0n), 'Difference ₹0.00');
+  assert.equal(differenceText(1n), 'Debits exceed credits by ₹0.01');
+  assert.equal(differenceText(-1500000n), 'Credits exceed debits by ₹15,000.00');
+  assert.deepEqual(endedYears('2026-12-03', 3), ['2025-26', '2024-25', '2023-24']);
+  assert.deepEqual(endedYears('2026-03-31', 1), ['2024-25']);
+});

@@ -15,6 +15,13 @@ import { renderInvoices, renderInvoice, renderInvoiceForm, renderInvoicePrint } 
 import {
   renderCreditNotes, renderDebitNotes, renderCreditNoteForm, renderDebitNoteForm, renderCreditNote, renderDebitNote,
 } from './pages-notes.js';
+import {
+  renderAccounts, renderJournals, renderJournal, renderJournalForm, renderBooksSettings,
+} from './pages-books.js';
+import {
+  renderReports, renderTrialBalance, renderProfitAndLoss, renderBalanceSheet, renderLedger, renderCashBook,
+  renderBankBook, renderDayBook, renderStatement, renderPayment,
+} from './pages-reports.js';
 import { renderAudit } from './pages-audit.js';
 import { renderTenants } from './pages-system.js';
 
@@ -25,6 +32,10 @@ const NAV = [
   { href: '#/debit-notes', label: 'Debit notes', perm: 'sales.debit_notes:read', sub: true },
   { href: '#/customers', label: 'Customers', perm: 'sales.customers:read' },
   { href: '#/items', label: 'Items', perm: 'sales.items:read' },
+  { href: '#/journals', label: 'Journals', perm: 'books.journals:read' },
+  { href: '#/accounts', label: 'Chart of accounts', perm: 'books.accounts:read', sub: true },
+  { href: '#/reports', label: 'Reports', perm: 'books.reports:read' },
+  { href: '#/books/settings', label: 'Books settings', perm: 'books.settings:write', sub: true },
   { href: '#/employees', label: 'Employees', perm: 'hr.employees:read' },
   { href: '#/branches', label: 'Branches', perm: 'org.branches:read' },
   { href: '#/company', label: 'Company profile', perm: 'org.company:read' },
@@ -50,6 +61,7 @@ const ROUTES = [
   ['/employees/:id/edit', renderEmployeeForm],
   ['/customers', renderCustomers],
   ['/customers/:id', renderCustomer],
+  ['/customers/:id/statement', renderStatement],
   ['/items', renderItems],
   ['/invoices', renderInvoices],
   ['/invoices/new', renderInvoiceForm],
@@ -62,6 +74,20 @@ const ROUTES = [
   ['/debit-notes', renderDebitNotes],
   ['/debit-notes/new', renderDebitNoteForm],
   ['/debit-notes/:id', renderDebitNote],
+  ['/payments/:id', renderPayment],
+  ['/accounts', renderAccounts],
+  ['/journals', renderJournals],
+  ['/journals/new', renderJournalForm],
+  ['/journals/:id', renderJournal],
+  ['/books/settings', renderBooksSettings],
+  ['/reports', renderReports],
+  ['/reports/trial-balance', renderTrialBalance],
+  ['/reports/profit-and-loss', renderProfitAndLoss],
+  ['/reports/balance-sheet', renderBalanceSheet],
+  ['/reports/day-book', renderDayBook],
+  ['/reports/cash-book', renderCashBook],
+  ['/reports/bank-book', renderBankBook],
+  ['/reports/ledger/:id', renderLedger],
   ['/audit', renderAudit],
   ['/system/tenants', renderTenants],
 ];

@@ -38,6 +38,34 @@ export function parseRupees(text) {
   return BigInt(m[1]) * 100n + BigInt((m[2] || '').padEnd(2, '0'));
 }
 
+// A manual journal line's amount from its debit and credit texts (rupees):
+// {debit: paise|null, credit: paise|null, problem: text|null}. Exactly one side, above zero.
+export function journalLineAmount(debitText, creditText) {
+  const d = parseRupees(debitText);
+  const c = parseRupees(creditText);
+  if (d === undefined) return { debit: null, credit: null, problem: 'debit must be an amount in rupees, e.g. 1250.50' };
+  if (c === undefined) return { debit: null, credit: null, problem: 'credit must be an amount in rupees, e.g. 1250.50' };
+  if (d !== null && c !== null) return { debit: null, credit: null, problem: 'give a debit or a credit, not both' };
+  if (d === 0n || c === 0n) return { debit: null, credit: null, problem: 'the amount must be more than zero' };
+  if (d === null && c === null) return { debit: null, credit: null, problem: null, blank: true };
+  return { debit: d, credit: c, problem: null };
+}
+
+// Totals of a manual journal's lines [{debit, credit}] (texts in rupees): debit and
+// credit totals in paise, diff = debit − credit, and the indexes of invalid lines.
+export function journalTotals(lines) {
+  let debit = 0n;
+  let credit = 0n;
+  const invalid = [];
+  lines.forEach((l, i) => {
+    const a = journalLineAmount(l.debit, l.credit);
+    if (a.problem) { invalid.push(i); return; }
+    if (a.debit) debit += a.debit;
+    if (a.credit) credit += a.credit;
+  });
+  return { debit, credit, diff: debit - credit, invalid };
+}
+
 // paise -> "1234.50" for an input field
 export function paiseToInput(p) {
   if (p === null || p === undefined) return '';

@@ -109,6 +109,7 @@ export async function renderCustomer(main, { id }) {
   clear(main);
   const credit = BigInt(c.credit_balance_paise || 0);
   const actions = [h('a.btn', { href: '#/customers' }, 'All customers')];
+  if (session.can('books.reports:read')) actions.push(h('a.btn', { href: `#/customers/${c.id}/statement` }, 'Statement of account'));
   if (credit > 0n && session.can('sales.payments:write')) {
     const refund = h('button.btn.btn-primary', { type: 'button' }, 'Refund credit');
     refund.addEventListener('click', () => refundDialog(c, () => go(`#/customers/${c.id}?t=${Date.now()}`)));

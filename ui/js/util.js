@@ -91,6 +91,20 @@ export function fmtPaise(p, symbol = true) {
   return `${neg ? '−' : ''}${symbol ? '₹' : ''}${rupees}.${paise}`;
 }
 
+// A signed balance (debit positive) -> "₹1,234.00 Dr" / "₹1,234.00 Cr" / "₹0.00"
+export function fmtDrCr(p) {
+  if (p === null || p === undefined || p === '') return '—';
+  const n = BigInt(p);
+  if (n === 0n) return fmtPaise(0n);
+  return `${fmtPaise(n < 0n ? -n : n)} ${n < 0n ? 'Cr' : 'Dr'}`;
+}
+
+// The first day of the financial year (1 April) that an ISO date falls in.
+export function fyStartIso(iso) {
+  const y = Number(iso.slice(0, 4));
+  return `${Number(iso.slice(5, 7)) >= 4 ? y : y - 1}-04-01`;
+}
+
 // Basis points -> "18%" / "0.25%"
 export function fmtRate(bp) {
   if (bp === null || bp === undefined) return '—';

@@ -94,6 +94,20 @@ function fmtPaise(p, symbol = true) {
   return `${neg ? '−' : ''}${symbol ? '₹' : ''}${rupees}.${paise}`;
 }
 
+// A signed balance (debit positive) -> "₹1,234.00 Dr" / "₹1,234.00 Cr" / "₹0.00"
+function fmtDrCr(p) {
+  if (p === null || p === undefined || p === '') return '—';
+  const n = BigInt(p);
+  if (n === 0n) return fmtPaise(0n);
+  return `${fmtPaise(n < 0n ? -n : n)} ${n < 0n ? 'Cr' : 'Dr'}`;
+}
+
+// The first day of the financial year (1 April) that an ISO date falls in.
+function fyStartIso(iso) {
+  const y = Number(iso.slice(0, 4));
+  return `${Number(iso.slice(5, 7)) >= 4 ? y : y - 1}-04-01`;
+}
+
 // Basis points -> "18%" / "0.25%"
 function fmtRate(bp) {
   if (bp === null || bp === undefined) return '—';
@@ -188,6 +202,34 @@ function parseRupees(text) {
   const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(s);
   if (!m) return undefined;
   return BigInt(m[1]) * 100n + BigInt((m[2] || '').padEnd(2, '0'));
+}
+
+// A manual journal line's amount from its debit and credit texts (rupees):
+// {debit: paise|null, credit: paise|null, problem: text|null}. Exactly one side, above zero.
+function journalLineAmount(debitText, creditText) {
+  const d = parseRupees(debitText);
+  const c = parseRupees(creditText);
+  if (d === undefined) return { debit: null, credit: null, problem: 'debit must be an amount in rupees, e.g. 1250.50' };
+  if (c === undefined) return { debit: null, credit: null, problem: 'credit must be an amount in rupees, e.g. 1250.50' };
+  if (d !== null && c !== null) return { debit: null, credit: null, problem: 'give a debit or a credit, not both' };
+  if (d === 0n || c === 0n) return { debit: null, credit: null, problem: 'the amount must be more than zero' };
+  if (d === null && c === null) return { debit: null, credit: null, problem: null, blank: true };
+  return { debit: d, credit: c, problem: null };
+}
+
+// Totals of a manual journal's lines [{debit, credit}] (texts in rupees): debit and
+// credit totals in paise, diff = debit − credit, and the indexes of invalid lines.
+function journalTotals(lines) {
+  let debit = 0n;
+  let credit = 0n;
+  const invalid = [];
+  lines.forEach((l, i) => {
+    const a = journalLineAmount(l.debit, l.credit);
+    if (a.problem) { invalid.push(i); return; }
+    if (a.debit) debit += a.debit;
+    if (a.credit) credit += a.credit;
+  });
+  return { debit, credit, diff: debit - credit, invalid };
 }
 
 // paise -> "1234.50" for an input field
@@ -2313,6 +2355,7 @@ async function renderCustomer(main, { id }) {
   clear(main);
   const credit = BigInt(c.credit_balance_paise || 0);
   const actions = [h('a.btn', { href: '#/customers' }, 'All customers')];
+  if (session.can('books.reports:read')) actions.push(h('a.btn', { href: `#/customers/${c.id}/statement` }, 'Statement of account'));
   if (credit > 0n && session.can('sales.payments:write')) {
     const refund = h('button.btn.btn-primary', { type: 'button' }, 'Refund credit');
     refund.addEventListener('click', () => refundDialog(c, () => go(`#/customers/${c.id}?t=${Date.now()}`)));
@@ -3466,6 +3509,967 @@ function noteView(kind) {
 const renderCreditNote = noteView('credit');
 const renderDebitNote = noteView('debit');
 
+// ---- pages-books.js ----
+// Books: the chart of accounts (a tree), journals (list, detail, reversal, a new
+// manual journal with a live difference) and the books settings (lock date, year close).
+
+
+const ACCOUNT_TYPES = { asset: 'Asset', liability: 'Liability', equity: 'Equity', income: 'Income', expense: 'Expense' };
+// Accounts that move only through documents (the server refuses them in manual journals).
+const CONTROL_KEYS = ['sundry_debtors', 'sundry_creditors'];
+
+// ---- shared --------------------------------------------------------------------------
+
+// The chart in tree order, each with its depth: [{...account, depth}].
+async function loadChart() {
+  const items = await getAll('/api/v1/accounts');
+  const byParent = new Map();
+  for (const a of items) {
+    const k = a.parent_id || '';
+    if (!byParent.has(k)) byParent.set(k, []);
+    byParent.get(k).push(a);
+  }
+  const ids = new Set(items.map((a) => a.id));
+  const out = [];
+  const walk = (parent, depth) => {
+    for (const a of byParent.get(parent) || []) {
+      out.push({ ...a, depth });
+      walk(a.id, depth + 1);
+    }
+  };
+  walk('', 0);
+  // Accounts whose parent is missing from the list (should not happen) still show.
+  for (const a of items) if (a.parent_id && !ids.has(a.parent_id)) { out.push({ ...a, depth: 0 }); walk(a.id, 1); }
+  return out;
+}
+
+const accountLabel = (a) => (a ? `${a.code} · ${a.name}` : '—');
+
+function ledgerHref(accountId, query = {}) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) u.set(k, v);
+  const s = u.toString();
+  return `#/reports/ledger/${accountId}${s ? `?${s}` : ''}`;
+}
+
+// Where a journal's source document lives in the UI; null for none (manual, year close).
+const SOURCES = {
+  invoice: ['invoices', 'Invoice'],
+  invoice_cancellation: ['invoices', 'Invoice cancellation'],
+  credit_note: ['credit-notes', 'Credit note'],
+  debit_note: ['debit-notes', 'Debit note'],
+  payment: ['payments', 'Payment'],
+};
+function sourceName(src) {
+  if (!src) return 'Manual';
+  if (src.type === 'year_close') return `Year close ${src.id}`;
+  return (SOURCES[src.type] || [null, titleCase(src.type)])[1];
+}
+// A link to the document behind a journal (context: e.g. the journal number, for the
+// link's accessible name).
+function sourceLink(src, context) {
+  if (!src) return h('span.muted', 'Manual journal');
+  const found = SOURCES[src.type];
+  if (!found) return sourceName(src);
+  return h('a', { href: `#/${found[0]}/${src.id}`, 'aria-label': context ? `${found[1]} (${context})` : null }, found[1]);
+}
+
+const KINDS = [['document', 'Document'], ['manual', 'Manual'], ['reversal', 'Reversal'], ['closing', 'Closing']];
+
+async function branchList() {
+  if (!session.can('org.branches:read')) return [];
+  try { return await getAll('/api/v1/branches'); } catch { return []; }
+}
+
+// ---- chart of accounts ---------------------------------------------------------------
+
+async function renderAccounts(main) {
+  put(main, loading());
+  let chart;
+  try {
+    chart = await loadChart();
+  } catch (e) {
+    put(clear(main), pageHeader('Chart of accounts'), problemBox(e, () => go(`#/accounts?t=${Date.now()}`)));
+    return;
+  }
+  clear(main);
+  const canWrite = session.can('books.accounts:write');
+  const canLedger = session.can('books.reports:read');
+  const reload = () => go(`#/accounts?t=${Date.now()}`);
+  const add = canWrite ? h('button.btn.btn-primary', { type: 'button', onclick: () => accountDialog(null, chart, reload) }, 'Add account') : null;
+  put(main, pageHeader('Chart of accounts', add),
+    h('p.lede', 'Groups (in bold) add up the accounts under them; only accounts take postings. An account takes the type of its group.',
+      canLedger ? ' Select an account to open its ledger.' : ''));
+  if (!chart.length) { put(main, h('p.empty', 'No accounts.')); return; }
+  const byId = new Map(chart.map((a) => [a.id, a]));
+  const rows = chart.map((a) => {
+    const nameCell = !a.is_group && canLedger ? h('a', { href: ledgerHref(a.id) }, a.name) : (a.is_group ? h('strong', a.name) : a.name);
+    const parent = a.parent_id ? byId.get(a.parent_id) : null;
+    return h(`tr${a.is_group ? '.row-group' : ''}`, { 'data-code': a.code },
+      h('td.nowrap.mono', a.code),
+      h(`td.depth-${Math.min(a.depth, 6)}`, nameCell, parent ? h('span.sr-only', ` (under ${parent.name})`) : null),
+      h('td', ACCOUNT_TYPES[a.type] || a.type),
+      h('td', a.is_group ? badge('group') : h('span.muted', 'Account')),
+      h('td', a.system_key ? h('span.muted.small', { title: `Used by the posting rules (${a.system_key})` }, 'Built-in') : ''),
+      canWrite ? h('td.actions', h('button.btn.btn-small', { type: 'button', 'aria-label': `Edit ${a.code} ${a.name}`, onclick: () => accountDialog(a, chart, reload) }, 'Edit')) : null);
+  });
+  put(main, h('div.table-wrap', h('table.table.tree-table',
+    h('caption', `Chart of accounts (${chart.length})`),
+    h('thead', h('tr', ['Code', 'Name', 'Type', 'Kind', 'Built-in', canWrite ? 'Actions' : null].filter(Boolean).map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', rows))));
+}
+
+// Add (account null) or rename/renumber an account.
+function accountDialog(account, chart, done) {
+  const groups = chart.filter((a) => a.is_group);
+  const fields = [];
+  let parent = null;
+  if (!account) {
+    parent = field({ name: 'parent_id', label: 'Group', type: 'select', required: true,
+      options: [['', 'Choose a group'], ...groups.map((g) => [g.id, `${'\u00a0\u00a0'.repeat(g.depth)}${g.code} · ${g.name}`])],
+      hint: 'The new account takes the group\'s type.',
+      validate: (v) => (v ? null : { message: 'choose a group' }) });
+    fields.push(parent);
+  }
+  const code = field({ name: 'code', label: 'Code', required: true, value: account?.code, attrs: { inputmode: 'numeric', autocomplete: 'off' },
+    validate: (v) => (String(v).trim() ? null : { message: 'code is required' }) });
+  const name = field({ name: 'name', label: 'Name', required: true, value: account?.name, attrs: { autocomplete: 'off' },
+    validate: (v) => (String(v).trim() ? null : { message: 'name is required' }) });
+  fields.push(code, name);
+  let isGroup = null;
+  if (!account) {
+    isGroup = field({ name: 'is_group', label: 'This is a group (other accounts go under it; it takes no postings)', type: 'checkbox' });
+    fields.push(isGroup);
+  }
+  const typeNote = h('p.hint', { 'aria-live': 'polite' });
+  if (parent) {
+    parent.input.addEventListener('change', () => {
+      const g = groups.find((x) => x.id === parent.input.value);
+      typeNote.textContent = g ? `Type: ${ACCOUNT_TYPES[g.type] || g.type}` : '';
+    });
+  } else {
+    typeNote.textContent = `Type: ${ACCOUNT_TYPES[account.type] || account.type}${account.is_group ? ' · group' : ''}. The type, group and kind of an account cannot change.`;
+  }
+  let dialog;
+  const form = simpleForm({
+    fields,
+    extra: typeNote,
+    submitLabel: account ? 'Save changes' : 'Add account',
+    cancel: () => dialog.close(),
+    onSubmit: async (f) => {
+      const v = values(f);
+      let saved;
+      if (account) {
+        const body = changed({ code: v.code, name: v.name }, account);
+        if (!Object.keys(body).length) { dialog.close(); return; }
+        saved = await api('PATCH', `/api/v1/accounts/${account.id}`, { body, headers: { 'If-Match': `"${account.version}"` } });
+      } else {
+        saved = await api('POST', '/api/v1/accounts', { body: { parent_id: v.parent_id, code: v.code, name: v.name, is_group: !!v.is_group } });
+      }
+      dialog.close();
+      announce(`${account ? 'Account updated' : 'Account added'}: ${saved.code} · ${saved.name}`);
+      done();
+    },
+  });
+  dialog = openDialog(account ? `Edit ${account.code} · ${account.name}` : 'Add account', form);
+}
+
+// ---- journals ------------------------------------------------------------------------
+
+function journalColumns() {
+  return [
+    { label: 'Journal', className: 'nowrap', render: (j) => h('a', { href: `#/journals/${j.id}` }, j.number) },
+    { label: 'Date', className: 'nowrap', render: (j) => fmtDate(j.date) },
+    { label: 'Kind', render: (j) => badge(j.kind) },
+    { label: 'Narration', render: (j) => [j.narration, j.reversed_by_id ? h('span.muted.small', ' (reversed)') : null] },
+    { label: 'Document', render: (j) => sourceLink(j.source, j.number) },
+    { label: 'Amount', className: 'num', render: (j) => fmtPaise(j.total_paise) },
+  ];
+}
+
+async function renderJournals(main, _p, query) {
+  const canWrite = session.can('books.journals:write');
+  put(main, pageHeader('Journals', canWrite ? h('a.btn.btn-primary', { href: '#/journals/new' }, 'New journal') : null));
+  put(main, h('p.lede', 'Every posting, newest first: documents post themselves; manual journals are for opening balances, expenses, bank charges and adjustments.'));
+  const state = { from: query.get('from') || '', to: query.get('to') || '', kind: query.get('kind') || '' };
+  const f = {
+    from: field({ name: 'from', label: 'From date', type: 'date', value: state.from }),
+    to: field({ name: 'to', label: 'To date', type: 'date', value: state.to }),
+    kind: field({ name: 'kind', label: 'Kind', type: 'select', value: state.kind, options: [['', 'Any kind'], ...KINDS] }),
+  };
+  const filters = h('form.filters', { role: 'search', 'aria-label': 'Filter journals' }, formErrorBox(), Object.values(f),
+    h('div.filter-actions', h('button.btn', { type: 'submit' }, 'Apply'), h('button.btn.btn-link', { type: 'reset' }, 'Clear')));
+  let list;
+  const apply = () => {
+    clearErrors(filters);
+    for (const [k, x] of Object.entries(f)) state[k] = x.input.value;
+    if (state.from && state.to && state.from > state.to) {
+      showError(f.from.input, 'the from date must not be after the to date');
+      f.from.input.focus();
+      return;
+    }
+    list.reload(true);
+  };
+  filters.addEventListener('submit', (ev) => { ev.preventDefault(); apply(); });
+  filters.addEventListener('reset', () => setTimeout(apply, 0));
+  put(main, filters);
+  list = pagedTable({
+    caption: 'Journals',
+    empty: 'No journals match.',
+    columns: journalColumns(),
+    load: (cursor) => api('GET', '/api/v1/journals', { query: { ...state, limit: 50, cursor } }),
+  });
+  put(main, list);
+}
+
+// A journal's lines with a totals row.
+function journalLinesTable(j, { branches = [], customers = new Map(), caption } = {}) {
+  const canLedger = session.can('books.reports:read');
+  const branchName = (id) => { const b = branches.find((x) => x.id === id); return b ? b.code : (id ? 'Branch' : '—'); };
+  const party = (p) => {
+    if (!p) return '—';
+    if (p.type === 'customer') return h('a', { href: `#/customers/${p.id}` }, customers.get(p.id)?.name || 'Customer');
+    return titleCase(p.type);
+  };
+  return h('div.table-wrap', h('table.table',
+    h('caption', caption || `Lines of ${j.number}`),
+    h('thead', h('tr', ['#', 'Account', 'Party', 'Branch', 'Debit', 'Credit'].map((t, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : '' }, t)))),
+    h('tbody', (j.lines || []).map((l) => h('tr',
+      h('td', String(l.line_no)),
+      h('td', canLedger ? h('a', { href: ledgerHref(l.account_id, { from: fyStartIso(j.date), to: j.date }) }, `${l.account_code} · ${l.account_name}`) : `${l.account_code} · ${l.account_name}`),
+      h('td', party(l.party)),
+      h('td', branchName(l.branch_id)),
+      h('td.num', l.debit_paise ? fmtPaise(l.debit_paise) : ''),
+      h('td.num', l.credit_paise ? fmtPaise(l.credit_paise) : '')))),
+    h('tfoot', h('tr', h('th', { scope: 'row', colspan: 4 }, 'Total'),
+      h('td.num', { 'data-testid': 'journal-debit-total' }, fmtPaise(j.total_paise)),
+      h('td.num', { 'data-testid': 'journal-credit-total' }, fmtPaise(j.total_paise))))));
+}
+
+async function renderJournal(main, { id }) {
+  put(main, loading());
+  let j;
+  let branches = [];
+  let customers = new Map();
+  try {
+    j = await api('GET', `/api/v1/journals/${id}`);
+    const needCustomers = (j.lines || []).some((l) => l.party?.type === 'customer') && session.can('sales.customers:read');
+    [branches, customers] = await Promise.all([
+      (j.lines || []).some((l) => l.branch_id) ? branchList() : [],
+      needCustomers ? getAll('/api/v1/customers').then((cs) => new Map(cs.map((c) => [c.id, c]))).catch(() => new Map()) : new Map(),
+    ]);
+  } catch (e) {
+    put(clear(main), pageHeader('Journal'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const actions = [h('a.btn', { href: '#/journals' }, 'All journals')];
+  if (j.kind === 'manual' && !j.reversed_by_id && session.can('books.journals:write')) {
+    const rev = h('button.btn.btn-danger', { type: 'button' }, 'Reverse');
+    rev.addEventListener('click', () => reverseDialog(j));
+    actions.push(rev);
+  }
+  put(main, pageHeader(`Journal ${j.number}`, actions));
+  put(main, h('section.panel', { 'aria-labelledby': 'jv-sum-h' }, h('h2', { id: 'jv-sum-h' }, 'Summary'), dl([
+    ['Date', fmtDate(j.date)],
+    ['Kind', badge(j.kind)],
+    ['Narration', j.narration],
+    ['Document', h('span', { 'data-testid': 'journal-source' }, j.source ? sourceLink(j.source) : sourceName(j.source))],
+    j.reverses_id ? ['Reverses', h('a', { href: `#/journals/${j.reverses_id}`, 'data-testid': 'reverses' }, 'the journal it reverses')] : null,
+    j.reversed_by_id ? ['Reversed by', h('a', { href: `#/journals/${j.reversed_by_id}`, 'data-testid': 'reversed-by' }, 'its reversal')] : null,
+    ['Amount', h('strong', fmtPaise(j.total_paise))],
+    ['Posted', fmtInstant(j.created_at)],
+  ])));
+  put(main, h('section.panel', { 'aria-labelledby': 'jv-lines-h' }, h('h2', { id: 'jv-lines-h' }, 'Lines'), journalLinesTable(j, { branches, customers })));
+  // Numbers of the linked journals, for the link texts.
+  for (const [key, rid] of [['reverses', j.reverses_id], ['reversed-by', j.reversed_by_id]]) {
+    if (!rid) continue;
+    api('GET', `/api/v1/journals/${rid}`).then((o) => {
+      const a = main.querySelector(`[data-testid="${key}"]`);
+      if (a) a.textContent = o.number;
+    }).catch(() => { /* the generic text stays */ });
+  }
+}
+
+function reverseDialog(j) {
+  const date = field({ name: 'date', label: 'Reversal date', type: 'date', required: true, value: j.date,
+    hint: `Not before the journal's own date (${fmtDate(j.date)}).`,
+    validate: (v) => (!v ? { message: 'date is required' } : (v < j.date ? { message: 'not before the journal\'s own date' } : null)) });
+  const narration = field({ name: 'narration', label: 'Narration (optional)', type: 'textarea', rows: 2, attrs: { placeholder: `Reversal of ${j.number}` } });
+  let dialog;
+  const form = simpleForm({
+    fields: [date, narration],
+    extra: h('p', `Reversing posts a new journal with every debit of ${j.number} as a credit and every credit as a debit. ${j.number} stays in the books and can be reversed only once.`),
+    submitLabel: 'Reverse journal',
+    busyLabel: 'Reversing…',
+    cancel: () => dialog.close(),
+    onSubmit: async () => {
+      const body = { date: date.input.value };
+      const n = narration.input.value.trim();
+      if (n) body.narration = n;
+      const r = await api('POST', `/api/v1/journals/${j.id}/reverse`, { body });
+      dialog.close();
+      announce(`${j.number} reversed by ${r.number}.`);
+      go(`#/journals/${r.id}`);
+    },
+  });
+  dialog = openDialog(`Reverse ${j.number}`, form);
+}
+
+// ---- a new manual journal -------------------------------------------------------------
+
+// The API's messages count paise; people read rupees: "… 10000000000000 paise" -> "… ₹1,00,00,00,00,000.00".
+function rupeeWords(text) {
+  return String(text ?? '')
+    .replace(/(\d+) to (\d+) paise/g, (_, a, b) => `${fmtPaise(BigInt(a))} to ${fmtPaise(BigInt(b))}`)
+    .replace(/(\d+) paise/g, (_, n) => fmtPaise(BigInt(n)));
+}
+
+function differenceText(diff) {
+  if (diff === 0n) return `Difference ${fmtPaise(0n)}`;
+  return diff > 0n ? `Debits exceed credits by ${fmtPaise(diff)}` : `Credits exceed debits by ${fmtPaise(-diff)}`;
+}
+
+async function renderJournalForm(main) {
+  put(main, loading());
+  let chart;
+  let branches;
+  try {
+    [chart, branches] = await Promise.all([loadChart(), branchList()]);
+  } catch (e) {
+    put(clear(main), pageHeader('New journal'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const leaves = chart.filter((a) => !a.is_group);
+  const byId = new Map(chart.map((a) => [a.id, a]));
+  const need = (label) => (v) => (String(v).trim() ? null : { message: `${label} is required` });
+  const date = field({ name: 'date', label: 'Date', type: 'date', required: true, value: todayIso(), validate: need('date') });
+  const narration = field({ name: 'narration', label: 'Narration', type: 'textarea', required: true, rows: 2, wide: true,
+    hint: 'What the journal is for, e.g. "Rent for November paid by bank transfer".', validate: need('narration') });
+  const linesBody = h('tbody');
+  const rows = [];
+  const diffEl = h('p.journal-diff', { id: 'journal-diff', 'data-testid': 'journal-difference', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  const totalsEl = h('p.hint', { 'data-testid': 'journal-totals' });
+  const submit = h('button.btn.btn-primary', { type: 'submit', 'aria-describedby': 'journal-diff' }, 'Post journal');
+
+  // Account options: leaf accounts under their group; control accounts shown but not choosable.
+  function accountOptions() {
+    const groups = new Map();
+    for (const a of leaves) {
+      const g = a.parent_id ? byId.get(a.parent_id) : null;
+      const key = g ? g.id : '';
+      if (!groups.has(key)) groups.set(key, { label: g ? `${g.code} · ${g.name}` : 'Other', items: [] });
+      groups.get(key).items.push(a);
+    }
+    return [h('option', { value: '' }, 'Choose an account'),
+      [...groups.values()].map((g) => h('optgroup', { label: g.label }, g.items.map((a) => {
+        const control = CONTROL_KEYS.includes(a.system_key);
+        return h('option', { value: a.id, disabled: control }, `${a.code} · ${a.name}${control ? ' (through documents only)' : ''}`);
+      })))];
+  }
+
+  function cell(el, errId) {
+    return h('td', el, h('p.field-error', { id: errId, hidden: true }));
+  }
+
+  function addLine() {
+    const key = uid('jl');
+    const account = h('select', { id: `${key}-account`, class: 'in-account' }, accountOptions());
+    const debit = h('input.in-money', { id: `${key}-debit`, type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+    const credit = h('input.in-money', { id: `${key}-credit`, type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+    const branch = branches.length ? h('select', { id: `${key}-branch` }, h('option', { value: '' }, 'No branch'), branches.map((b) => h('option', { value: b.id }, `${b.code} · ${b.name}`))) : null;
+    const remove = h('button.btn.btn-small.btn-link', { type: 'button' }, 'Remove');
+    const tr = h('tr.line',
+      h('td.line-no'), cell(account, `${key}-account-err`), cell(debit, `${key}-debit-err`), cell(credit, `${key}-credit-err`),
+      branch ? cell(branch, `${key}-branch-err`) : null, h('td', remove));
+    put(linesBody, tr);
+    const row = {
+      tr, account, debit, credit, branch, remove,
+      inputs: [account, debit, credit, branch].filter(Boolean),
+      setIndex(i) {
+        tr.firstChild.textContent = String(i + 1);
+        for (const [el, name, label] of [[account, 'account_id', 'account'], [debit, 'debit_paise', 'debit in rupees'], [credit, 'credit_paise', 'credit in rupees'], [branch, 'branch_id', 'branch']]) {
+          if (!el) continue;
+          el.dataset.field = `lines[${i}].${name}`;
+          el.setAttribute('aria-label', `Line ${i + 1} ${label}`);
+          el.setAttribute('aria-describedby', `${el.id}-err`);
+        }
+        remove.setAttribute('aria-label', `Remove line ${i + 1}`);
+        remove.disabled = rows.length <= 2;
+      },
+    };
+    for (const el of [debit, credit]) {
+      el.addEventListener('input', () => {
+        // A corrected amount loses its message at once.
+        const a = journalLineAmount(debit.value, credit.value);
+        if (!a.problem) { showError(debit, ''); showError(credit, ''); }
+        recompute();
+      });
+      el.addEventListener('blur', () => {
+        const a = journalLineAmount(debit.value, credit.value);
+        if (a.problem) showError(el === debit && debit.value.trim() ? debit : (credit.value.trim() ? credit : debit), a.problem);
+      });
+    }
+    account.addEventListener('change', () => { if (account.value) showError(account, ''); });
+    remove.addEventListener('click', () => {
+      if (rows.length <= 2) return;
+      const i = rows.indexOf(row);
+      rows.splice(i, 1);
+      tr.remove();
+      reindex();
+      recompute();
+      const next = rows[Math.min(i, rows.length - 1)];
+      next.account.focus();
+    });
+    rows.push(row);
+    reindex();
+    return row;
+  }
+  function reindex() { rows.forEach((r, i) => r.setIndex(i)); }
+
+  function recompute() {
+    const t = journalTotals(rows.map((r) => ({ debit: r.debit.value, credit: r.credit.value })));
+    const balanced = t.diff === 0n && t.debit > 0n && !t.invalid.length;
+    diffEl.textContent = t.invalid.length ? `${differenceText(t.diff)} · line ${t.invalid.map((i) => i + 1).join(', ')} has an invalid amount` : differenceText(t.diff);
+    diffEl.className = `journal-diff ${balanced ? 'diff-ok' : 'diff-bad'}`;
+    totalsEl.textContent = `Debits ${fmtPaise(t.debit)} · Credits ${fmtPaise(t.credit)}`;
+    submit.disabled = !balanced;
+    return t;
+  }
+
+  const addBtn = h('button.btn', { type: 'button' }, '+ Add line');
+  addBtn.addEventListener('click', () => { const r = addLine(); recompute(); r.account.focus(); });
+  addLine();
+  addLine();
+  recompute();
+
+  const heads = ['#', 'Account', 'Debit (₹)', 'Credit (₹)', branches.length ? 'Branch (optional)' : null, ''].filter((x) => x !== null);
+  const form = h('form.form.journal-form', { novalidate: true, 'aria-label': 'New journal' },
+    formErrorBox(),
+    h('div.form-grid', date, narration),
+    h('fieldset.section', h('legend', 'Lines'),
+      h('p.hint', 'Each line is a debit or a credit to one account. Debits must equal credits. Sundry Debtors and Sundry Creditors move only through documents (invoices, notes, payments).'),
+      h('div.table-wrap', h('table.table.lines-table', h('caption.sr-only', 'Journal lines'),
+        h('thead', h('tr', heads.map((t) => h('th', { scope: 'col' }, t)))),
+        linesBody)),
+      h('div.lines-actions', addBtn)),
+    h('div.totals.journal-totals', diffEl, totalsEl),
+    h('div.form-actions', submit, h('a.btn', { href: '#/journals' }, 'Cancel')));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    let ok = validateForm(form);
+    let firstBad = null;
+    const mark = (el, msg) => { showError(el, msg); if (!firstBad) firstBad = el; };
+    for (const r of rows) {
+      if (!r.account.value) mark(r.account, 'choose an account');
+      const a = journalLineAmount(r.debit.value, r.credit.value);
+      if (a.blank) mark(r.debit, 'enter a debit or a credit');
+      else if (a.problem) mark(r.credit.value.trim() && !r.debit.value.trim() ? r.credit : r.debit, a.problem);
+    }
+    const t = recompute();
+    if (firstBad) { ok = false; if (!form.contains(document.activeElement) || document.activeElement.getAttribute('aria-invalid') !== 'true') firstBad.focus(); }
+    if (!ok || t.diff !== 0n) return;
+    const body = {
+      date: date.input.value,
+      narration: narration.input.value.trim(),
+      lines: rows.map((r) => {
+        const a = journalLineAmount(r.debit.value, r.credit.value);
+        const line = { account_id: r.account.value };
+        if (a.debit) line.debit_paise = Number(a.debit);
+        else line.credit_paise = Number(a.credit);
+        if (r.branch && r.branch.value) line.branch_id = r.branch.value;
+        return line;
+      }),
+    };
+    try {
+      const saved = await busy(submit, 'Posting…', () => api('POST', '/api/v1/journals', { body }));
+      announce(`Journal ${saved.number} posted.`);
+      go(`#/journals/${saved.id}`);
+    } catch (e) {
+      for (const fe of e.errors || []) if (fe.message) fe.message = rupeeWords(fe.message);
+      applyProblem(form, e);
+      // The lock date: the server's detail is at the top; the date is what to change.
+      if (e.code === 'period_locked') showError(date.input, 'this date is in a locked period; choose a later date');
+      recompute();
+    }
+  });
+  put(main, pageHeader('New journal'), form);
+}
+
+// ---- books settings ------------------------------------------------------------------
+
+// Financial years that have ended, newest first: "2025-26", "2024-25", …
+function endedYears(today, count = 8) {
+  const start = Number(fyStartIso(today).slice(0, 4));
+  const out = [];
+  for (let y = start - 1; y > start - 1 - count; y -= 1) out.push(`${y}-${String((y + 1) % 100).padStart(2, '0')}`);
+  return out;
+}
+
+async function renderBooksSettings(main) {
+  put(main, loading());
+  let lock;
+  try {
+    lock = await api('GET', '/api/v1/books/lock');
+  } catch (e) {
+    put(clear(main), pageHeader('Books settings'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const canWrite = session.can('books.settings:write');
+  const reload = () => go(`#/books/settings?t=${Date.now()}`);
+  put(main, pageHeader('Books settings'));
+
+  // Lock date.
+  const current = h('p', { 'data-testid': 'lock-status' }, lock.lock_date
+    ? ['The books are locked up to ', h('strong', fmtDate(lock.lock_date)), ': nothing dated on or before it can be posted, issued, cancelled or reversed.']
+    : 'The books are not locked: documents and journals may carry any date.');
+  const lockPanel = h('section.panel', { 'aria-labelledby': 'lock-h' }, h('h2', { id: 'lock-h' }, 'Lock date'), current);
+  if (canWrite) {
+    const date = field({ name: 'lock_date', label: 'Lock the books up to and including', type: 'date', required: true, value: lock.lock_date || '',
+      validate: (v) => (v ? null : { message: 'choose a date' }) });
+    const form = simpleForm({
+      fields: [date],
+      submitLabel: lock.lock_date ? 'Change lock date' : 'Set lock date',
+      onSubmit: async () => {
+        const r = await api('PUT', '/api/v1/books/lock', { body: { lock_date: date.input.value } });
+        announce(`Books locked up to ${fmtDate(r.lock_date)}.`);
+        reload();
+      },
+    });
+    form.classList.add('narrow');
+    put(lockPanel, form);
+    if (lock.lock_date) {
+      const lift = h('button.btn.btn-danger', { type: 'button' }, 'Lift the lock');
+      lift.addEventListener('click', async () => {
+        const ok = await confirmDialog('Lift the lock', `Lifting the lock lets anyone with the permission post, issue, cancel or reverse entries dated on or before ${fmtDate(lock.lock_date)} again.`, {
+          confirmLabel: 'Lift the lock', danger: true, focusCancel: true,
+          action: () => api('PUT', '/api/v1/books/lock', { body: { lock_date: null } }),
+        });
+        if (ok) { announce('The lock date is lifted.'); reload(); }
+      });
+      put(lockPanel, h('div.form-actions', lift));
+    }
+  }
+  put(main, lockPanel);
+
+  // Close a financial year.
+  if (canWrite) {
+    const years = endedYears(todayIso());
+    const fy = field({ name: 'fy', label: 'Financial year', type: 'select', required: true, value: years[0], options: years.map((y) => [y, `FY ${y} (1 Apr ${y.slice(0, 4)} – 31 Mar ${Number(y.slice(0, 4)) + 1})`]) });
+    const result = h('div', { role: 'status', 'data-testid': 'close-result' });
+    const close = h('button.btn.btn-primary', { type: 'submit' }, 'Close year');
+    const form = h('form.form.narrow', { novalidate: true }, formErrorBox(), fy, h('div.form-actions', close));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      const year = fy.input.value;
+      const done = await confirmDialog(`Close FY ${year}`, `Closing moves the year's profit or loss to Retained Earnings with a closing journal dated 31 March ${Number(year.slice(0, 4)) + 1} and locks the books up to that day. It cannot be undone.`, {
+        confirmLabel: `Close FY ${year}`, focusCancel: true,
+        action: () => api('POST', '/api/v1/books/close-year', { body: { fy: year } }),
+      });
+      if (!done) return;
+      const p = BigInt(done.profit_paise || 0);
+      const moved = p === 0n ? 'The year had no profit or loss to move.'
+        : `${p > 0n ? 'Profit' : 'Loss'} of ${fmtPaise(p > 0n ? p : -p)} moved to Retained Earnings.`;
+      put(clear(result), h('div.notice',
+        h('p', h('strong', `FY ${done.fy} closed. `), moved),
+        done.journal_id ? h('p', h('a', { href: `#/journals/${done.journal_id}` }, 'Open the closing journal')) : null,
+        h('p', `The books are now locked up to ${fmtDate(done.lock_date)}.`)));
+      put(clear(current), 'The books are locked up to ', h('strong', fmtDate(done.lock_date)), ': nothing dated on or before it can be posted, issued, cancelled or reversed.');
+      announce(`FY ${done.fy} closed.`);
+    });
+    put(main, h('section.panel', { 'aria-labelledby': 'close-h' }, h('h2', { id: 'close-h' }, 'Close a financial year'),
+      h('p.hint', 'Only a year that has ended can be closed, and each year only once. Its income and expense accounts are brought to zero in the profit and loss of later years.'),
+      form, result));
+  }
+}
+
+// ---- pages-reports.js ----
+// Books reports: trial balance, profit and loss, balance sheet, ledgers (with running
+// balances; cash and bank books), the day book, a customer's statement of account and
+// the auditor's CSV exports. Every account line drills down to its ledger, every ledger
+// entry to its document or journal.
+
+
+async function reportBranches() {
+  if (!session.can('org.branches:read')) return [];
+  try { return await getAll('/api/v1/branches'); } catch { return []; }
+}
+
+// A filter form whose values go into the page's hash (so Back and links keep them).
+// specs: [{name, label, type, value, options}]; base: the route without the query.
+function reportFilters(base, specs, label, extra = {}) {
+  const fields = specs.map((s) => field(s));
+  const form = h('form.filters', { role: 'search', 'aria-label': label }, formErrorBox(), fields,
+    h('div.filter-actions', h('button.btn', { type: 'submit' }, 'Show')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const q = { ...extra };
+    for (const f of fields) q[f.input.name] = f.input.value;
+    const from = fields.find((f) => f.input.name === 'from');
+    const to = fields.find((f) => f.input.name === 'to');
+    if (from && to && from.input.value && to.input.value && from.input.value > to.input.value) {
+      showError(from.input, 'the from date must not be after the to date');
+      from.input.focus();
+      return;
+    }
+    go(`#${base}${qs(q)}`);
+  });
+  return form;
+}
+
+function branchSpec(branches, value) {
+  if (!branches.length) return null;
+  return { name: 'branch_id', label: 'Branch', type: 'select', value, options: [['', 'All branches'], ...branches.map((b) => [b.id, `${b.code} · ${b.name}`])] };
+}
+
+function backToReports() {
+  return h('a.btn', { href: '#/reports' }, 'All reports');
+}
+
+// ---- the reports page ------------------------------------------------------------------
+
+function renderReports(main) {
+  put(main, pageHeader('Reports'));
+  const can = session.can('books.reports:read');
+  if (!can) { put(main, h('p.notice', 'You do not have permission to view the books\' reports.')); return; }
+  const item = (href, title, text) => h('li', h('a', { href }, title), h('span.muted', ` — ${text}`));
+  put(main, h('section.panel', { 'aria-labelledby': 'rep-books-h' }, h('h2', { id: 'rep-books-h' }, 'Financial statements'),
+    h('ul.report-links',
+      item('#/reports/trial-balance', 'Trial balance', 'every account\'s balance on a day; debits equal credits'),
+      item('#/reports/profit-and-loss', 'Profit and loss', 'income and expenses of a period'),
+      item('#/reports/balance-sheet', 'Balance sheet', 'assets, liabilities and equity on a day'))));
+  put(main, h('section.panel', { 'aria-labelledby': 'rep-books2-h' }, h('h2', { id: 'rep-books2-h' }, 'Books'),
+    h('ul.report-links',
+      item('#/reports/day-book', 'Day book', 'every journal of one day'),
+      item('#/reports/cash-book', 'Cash book', 'the Cash-in-hand ledger'),
+      item('#/reports/bank-book', 'Bank book', 'all accounts under Bank Accounts'),
+      session.can('books.accounts:read') ? item('#/accounts', 'Ledgers', 'open any account from the chart of accounts') : null)));
+  put(main, exportPanel());
+}
+
+function exportPanel() {
+  const today = todayIso();
+  const from = field({ name: 'from', label: 'From date', type: 'date', value: fyStartIso(today) });
+  const to = field({ name: 'to', label: 'To date', type: 'date', value: today });
+  const err = formErrorBox();
+  const run = async (btn, path, name) => {
+    clearErrors(box);
+    if (from.input.value && to.input.value && from.input.value > to.input.value) {
+      showError(from.input, 'the from date must not be after the to date');
+      from.input.focus();
+      return;
+    }
+    try {
+      const saved = await busy(btn, 'Preparing…', () => download(`${path}${qs({ from: from.input.value, to: to.input.value })}`, name));
+      announce(`Downloaded ${saved}.`);
+    } catch (e) {
+      err.hidden = false;
+      put(clear(err), h('p', `Export failed: ${errorText(e)}`));
+      err.focus();
+    }
+  };
+  const journalBtn = h('button.btn', { type: 'button' }, 'Download journal CSV');
+  journalBtn.addEventListener('click', () => run(journalBtn, '/api/v1/books/export/journal.csv', 'journal.csv'));
+  const auditBtn = session.can('audit.log:read') ? h('button.btn', { type: 'button' }, 'Download audit trail CSV') : null;
+  if (auditBtn) auditBtn.addEventListener('click', () => run(auditBtn, '/api/v1/books/export/audit.csv', 'audit.csv'));
+  const box = h('div.export-form', err, h('div.filters', from, to, h('div.filter-actions', journalBtn, auditBtn)));
+  return h('section.panel', { 'aria-labelledby': 'rep-exp-h' }, h('h2', { id: 'rep-exp-h' }, 'Exports for the auditor'),
+    h('p.hint', 'Every journal line of the period as CSV', auditBtn ? '; the audit trail of the period as CSV.' : '.'), box);
+}
+
+// ---- trial balance ---------------------------------------------------------------------
+
+// The ✓/✗ line under a statement (role=status, so it is read out when it appears).
+function checkLine(ok, good, bad) {
+  return h(`p.books-check.${ok ? 'ok' : 'bad'}`, { role: 'status', 'data-testid': 'books-check' }, ok ? `✓ ${good}` : `✗ ${bad}`);
+}
+
+async function renderTrialBalance(main, _p, query) {
+  const asOf = query.get('as_of') || todayIso();
+  const branchId = query.get('branch_id') || '';
+  put(main, pageHeader('Trial balance', backToReports()));
+  const branches = await reportBranches();
+  put(main, reportFilters('/reports/trial-balance', [
+    { name: 'as_of', label: 'As of', type: 'date', value: asOf }, branchSpec(branches, branchId),
+  ].filter(Boolean), 'Trial balance date'));
+  const box = h('div', loading());
+  put(main, box);
+  let tb;
+  try {
+    tb = await api('GET', '/api/v1/reports/trial-balance', { query: { as_of: asOf, branch_id: branchId } });
+  } catch (e) {
+    put(clear(box), problemBox(e, () => go(`#/reports/trial-balance${qs({ as_of: asOf, branch_id: branchId, t: Date.now() })}`)));
+    return;
+  }
+  const dr = BigInt(tb.total_debit_paise);
+  const cr = BigInt(tb.total_credit_paise);
+  const rows = tb.rows || [];
+  put(clear(box),
+    checkLine(dr === cr, `Debits equal credits: ${fmtPaise(dr)}`, `Out of balance by ${fmtPaise(dr > cr ? dr - cr : cr - dr)}`),
+    rows.length ? h('div.table-wrap', h('table.table.report-table',
+      h('caption', `Trial balance as of ${fmtDate(tb.as_of)}`),
+      h('thead', h('tr', h('th', { scope: 'col' }, 'Code'), h('th', { scope: 'col' }, 'Account'), h('th', { scope: 'col' }, 'Type'),
+        h('th.num', { scope: 'col' }, 'Debit'), h('th.num', { scope: 'col' }, 'Credit'))),
+      h('tbody', rows.map((r) => h('tr',
+        h('td.mono', r.code),
+        h('td', h('a', { href: ledgerHref(r.account_id, { to: tb.as_of, branch_id: branchId }) }, r.name)),
+        h('td', ACCOUNT_TYPES[r.type] || r.type),
+        h('td.num', r.debit_paise ? fmtPaise(r.debit_paise) : ''),
+        h('td.num', r.credit_paise ? fmtPaise(r.credit_paise) : '')))),
+      h('tfoot', h('tr', h('th', { scope: 'row', colspan: 3 }, 'Total'),
+        h('td.num', { 'data-testid': 'tb-total-debit' }, fmtPaise(dr)),
+        h('td.num', { 'data-testid': 'tb-total-credit' }, fmtPaise(cr))))))
+      : h('p.empty', 'No balances on this day.'));
+}
+
+// ---- statements: profit and loss, balance sheet ----------------------------------------
+
+function sectionTable(title, section, linkQuery, totalLabel) {
+  const lines = section.lines || [];
+  return h('div.table-wrap', h('table.table.report-table',
+    h('caption', title),
+    h('thead', h('tr', h('th', { scope: 'col' }, 'Account'), h('th.num', { scope: 'col' }, 'Amount'))),
+    h('tbody', lines.length ? lines.map((l) => {
+      const label = l.code ? `${l.code} · ${l.name}` : l.name;
+      const name = l.account_id ? h('a', { href: ledgerHref(l.account_id, linkQuery) }, label) : h('span', label);
+      return h(`tr${l.is_group ? '.row-group' : ''}${l.account_id ? '' : '.row-computed'}`,
+        h(`td.depth-${Math.min(l.depth || 0, 6)}`, name),
+        h('td.num', fmtPaise(l.amount_paise)));
+    }) : h('tr', h('td', { colspan: 2 }, h('span.muted', 'Nothing in this period.')))),
+    h('tfoot', h('tr', h('th', { scope: 'row' }, totalLabel), h('td.num', fmtPaise(section.total_paise))))));
+}
+
+async function renderProfitAndLoss(main, _p, query) {
+  const today = todayIso();
+  const to = query.get('to') || today;
+  const from = query.get('from') || fyStartIso(to);
+  const branchId = query.get('branch_id') || '';
+  put(main, pageHeader('Profit and loss', backToReports()));
+  const branches = await reportBranches();
+  put(main, reportFilters('/reports/profit-and-loss', [
+    { name: 'from', label: 'From date', type: 'date', value: from },
+    { name: 'to', label: 'To date', type: 'date', value: to },
+    branchSpec(branches, branchId),
+  ].filter(Boolean), 'Profit and loss period'));
+  const box = h('div', loading());
+  put(main, box);
+  let pl;
+  try {
+    pl = await api('GET', '/api/v1/reports/profit-and-loss', { query: { from, to, branch_id: branchId } });
+  } catch (e) {
+    put(clear(box), problemBox(e));
+    return;
+  }
+  const link = { from: pl.from, to: pl.to, branch_id: branchId };
+  const net = BigInt(pl.net_profit_paise);
+  put(clear(box),
+    h('p.lede', `${fmtDate(pl.from)} to ${fmtDate(pl.to)}. Year-closing entries are left out.`),
+    h('div.detail-grid',
+      h('section.panel', { 'aria-labelledby': 'pl-inc-h' }, h('h2', { id: 'pl-inc-h' }, 'Income'), sectionTable('Income', pl.income, link, 'Total income')),
+      h('section.panel', { 'aria-labelledby': 'pl-exp-h' }, h('h2', { id: 'pl-exp-h' }, 'Expenses'), sectionTable('Expenses', pl.expenses, link, 'Total expenses'))),
+    h('section.panel.net-line', { 'aria-label': 'Net result' },
+      h('p.big-number', { 'data-testid': 'net-profit' }, net >= 0n ? `Net profit ${fmtPaise(net)}` : `Net loss ${fmtPaise(-net)}`)));
+}
+
+async function renderBalanceSheet(main, _p, query) {
+  const asOf = query.get('as_of') || todayIso();
+  const branchId = query.get('branch_id') || '';
+  put(main, pageHeader('Balance sheet', backToReports()));
+  const branches = await reportBranches();
+  put(main, reportFilters('/reports/balance-sheet', [
+    { name: 'as_of', label: 'As of', type: 'date', value: asOf }, branchSpec(branches, branchId),
+  ].filter(Boolean), 'Balance sheet date'));
+  const box = h('div', loading());
+  put(main, box);
+  let bs;
+  try {
+    bs = await api('GET', '/api/v1/reports/balance-sheet', { query: { as_of: asOf, branch_id: branchId } });
+  } catch (e) {
+    put(clear(box), problemBox(e));
+    return;
+  }
+  const link = { to: bs.as_of, branch_id: branchId };
+  const assets = BigInt(bs.assets.total_paise);
+  const le = BigInt(bs.liabilities.total_paise) + BigInt(bs.equity.total_paise);
+  put(clear(box),
+    checkLine(!!bs.balanced, `Balanced: assets ${fmtPaise(assets)} = liabilities and equity ${fmtPaise(le)}`,
+      `Not balanced: assets ${fmtPaise(assets)}, liabilities and equity ${fmtPaise(le)}`),
+    h('p.lede', `As of ${fmtDate(bs.as_of)}. Profit not yet closed into Retained Earnings: ${fmtPaise(bs.current_profit_paise)}.`),
+    h('div.detail-grid',
+      h('section.panel', { 'aria-labelledby': 'bs-a-h' }, h('h2', { id: 'bs-a-h' }, 'Assets'), sectionTable('Assets', bs.assets, link, 'Total assets')),
+      h('section.panel', { 'aria-labelledby': 'bs-l-h' }, h('h2', { id: 'bs-l-h' }, 'Liabilities and equity'),
+        sectionTable('Liabilities', bs.liabilities, link, 'Total liabilities'),
+        sectionTable('Equity', bs.equity, link, 'Total equity'),
+        h('p.total-line', h('strong', `Total liabilities and equity ${fmtPaise(le)}`)))));
+}
+
+// ---- ledgers ---------------------------------------------------------------------------
+
+// A ledger (account, group or party): opening, entries with the running balance, closing.
+// load(cursor) -> the API's Ledger.
+function ledgerTable({ caption, load, showAccount, onLedger }) {
+  return pagedTable({
+    caption,
+    empty: 'No entries in this period.',
+    columns: [
+      { label: 'Date', className: 'nowrap', render: (e) => (e._opening || e._closing ? '' : fmtDate(e.date)) },
+      { label: 'Journal', className: 'nowrap', render: (e) => (e._opening ? h('strong', 'Opening balance') : e._closing ? h('strong', 'Closing balance') : h('a', { href: `#/journals/${e.journal_id}` }, e.number)) },
+      ...(showAccount ? [{ label: 'Account', render: (e) => (e.account_id ? h('a', { href: ledgerHref(e.account_id) }, e.account_name) : '') }] : []),
+      { label: 'Narration', render: (e) => e.narration || '' },
+      { label: 'Document', render: (e) => (e._opening || e._closing ? '' : (e.source ? sourceLink(e.source, e.number) : h('a', { href: `#/journals/${e.journal_id}`, 'aria-label': `Journal ${e.number}` }, 'Journal'))) },
+      { label: 'Debit', className: 'num', render: (e) => (e.debit_paise ? fmtPaise(e.debit_paise) : '') },
+      { label: 'Credit', className: 'num', render: (e) => (e.credit_paise ? fmtPaise(e.credit_paise) : '') },
+      { label: 'Balance', className: 'num', render: (e) => h(e._opening || e._closing ? 'strong' : 'span', fmtDrCr(e.balance_paise)) },
+    ],
+    load: async (cursor) => {
+      const l = await load(cursor);
+      onLedger(l);
+      const items = [...(l.entries || [])];
+      if (!cursor) items.unshift({ _opening: true, balance_paise: l.opening_paise });
+      if (!l.next_cursor) items.push({ _closing: true, balance_paise: l.closing_paise, debit_paise: l.total_debit_paise, credit_paise: l.total_credit_paise });
+      return { items, next_cursor: l.next_cursor };
+    },
+  });
+}
+
+function ledgerSummary(l) {
+  return dl([
+    ['Period', `${fmtDate(l.from)} to ${fmtDate(l.to)}`],
+    ['Opening balance', h('span', { 'data-testid': 'ledger-opening' }, fmtDrCr(l.opening_paise))],
+    ['Debits in the period', fmtPaise(l.total_debit_paise)],
+    ['Credits in the period', fmtPaise(l.total_credit_paise)],
+    ['Closing balance', h('strong', { 'data-testid': 'ledger-closing' }, fmtDrCr(l.closing_paise))],
+  ]);
+}
+
+async function ledgerPage(main, { title, base, account, query, keep = {} }) {
+  const to = query.get('to') || todayIso();
+  const from = query.get('from') || fyStartIso(to);
+  const branchId = query.get('branch_id') || '';
+  put(main, pageHeader(title, backToReports(), session.can('books.accounts:read') ? h('a.btn', { href: '#/accounts' }, 'Chart of accounts') : null));
+  if (account) {
+    put(main, h('p.lede', `${account.is_group ? 'Group' : 'Account'} ${accountLabel(account)} (${ACCOUNT_TYPES[account.type] || account.type})${account.is_group ? ': every account under it.' : '.'} Balances: Dr is a debit balance, Cr a credit balance.`));
+  }
+  const branches = await reportBranches();
+  put(main, reportFilters(base, [
+    { name: 'from', label: 'From date', type: 'date', value: from },
+    { name: 'to', label: 'To date', type: 'date', value: to },
+    branchSpec(branches, branchId),
+  ].filter(Boolean), `${title} period`, keep));
+  const summary = h('section.panel', { 'aria-labelledby': 'ledger-sum-h' }, h('h2', { id: 'ledger-sum-h' }, 'Summary'), loading());
+  put(main, summary);
+  put(main, ledgerTable({
+    caption: title,
+    showAccount: !!account?.is_group,
+    load: (cursor) => api('GET', '/api/v1/reports/ledger', { query: { account_id: account.id, from, to, branch_id: branchId, limit: 50, cursor } }),
+    onLedger: (l) => put(clear(summary), h('h2', { id: 'ledger-sum-h' }, 'Summary'), ledgerSummary(l)),
+  }));
+}
+
+async function accountOr(main, title, find) {
+  put(main, loading());
+  let chart;
+  try {
+    chart = await loadChart();
+  } catch (e) {
+    put(clear(main), pageHeader(title), problemBox(e));
+    return null;
+  }
+  clear(main);
+  const a = chart.find(find);
+  if (!a) put(main, pageHeader(title), h('p.problem', { role: 'alert' }, 'This account is not in the chart of accounts.'));
+  return a || null;
+}
+
+async function renderLedger(main, { id }, query) {
+  const a = await accountOr(main, 'Ledger', (x) => x.id === id);
+  if (!a) return;
+  await ledgerPage(main, { title: `Ledger: ${a.code} · ${a.name}`, base: `/reports/ledger/${a.id}`, account: a, query });
+}
+
+async function renderCashBook(main, _p, query) {
+  const a = await accountOr(main, 'Cash book', (x) => x.system_key === 'cash');
+  if (!a) return;
+  await ledgerPage(main, { title: 'Cash book', base: '/reports/cash-book', account: a, query });
+}
+
+async function renderBankBook(main, _p, query) {
+  const a = await accountOr(main, 'Bank book', (x) => x.system_key === 'bank_accounts');
+  if (!a) return;
+  await ledgerPage(main, { title: 'Bank book', base: '/reports/bank-book', account: a, query });
+}
+
+// ---- a customer's statement of account -------------------------------------------------
+
+async function renderStatement(main, { id }, query) {
+  put(main, loading());
+  let c;
+  try {
+    c = await api('GET', `/api/v1/customers/${id}`);
+  } catch (e) {
+    put(clear(main), pageHeader('Statement of account'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const to = query.get('to') || todayIso();
+  const from = query.get('from') || fyStartIso(to);
+  const title = `Statement of account: ${c.name}`;
+  put(main, pageHeader(title, h('a.btn', { href: `#/customers/${c.id}` }, `Back to ${c.name}`)),
+    h('p.lede', 'Every invoice, note and payment of this customer with the running balance: Dr is what the customer owes, Cr what is owed to them.'));
+  put(main, reportFilters(`/customers/${c.id}/statement`, [
+    { name: 'from', label: 'From date', type: 'date', value: from },
+    { name: 'to', label: 'To date', type: 'date', value: to },
+  ], 'Statement period'));
+  const summary = h('section.panel', { 'aria-labelledby': 'ledger-sum-h' }, h('h2', { id: 'ledger-sum-h' }, 'Summary'), loading());
+  put(main, summary);
+  put(main, ledgerTable({
+    caption: `Statement of ${c.name}`,
+    showAccount: false,
+    load: (cursor) => api('GET', '/api/v1/reports/party-ledger', { query: { type: 'customer', id: c.id, from, to, limit: 50, cursor } }),
+    onLedger: (l) => put(clear(summary), h('h2', { id: 'ledger-sum-h' }, 'Summary'), ledgerSummary(l)),
+  }));
+}
+
+// ---- day book ---------------------------------------------------------------------------
+
+async function renderDayBook(main, _p, query) {
+  const date = query.get('date') || todayIso();
+  put(main, pageHeader('Day book', backToReports()));
+  put(main, reportFilters('/reports/day-book', [{ name: 'date', label: 'Date', type: 'date', value: date }], 'Day book date'));
+  put(main, h('p.lede', `Every journal dated ${fmtDate(date)}, newest first.`));
+  put(main, pagedTable({
+    caption: `Day book of ${fmtDate(date)}`,
+    empty: 'No journals on this day.',
+    columns: [
+      { label: 'Journal', className: 'nowrap', render: (j) => h('a', { href: `#/journals/${j.id}` }, j.number) },
+      { label: 'Kind', render: (j) => badge(j.kind) },
+      { label: 'Narration', render: (j) => j.narration },
+      { label: 'Document', render: (j) => sourceLink(j.source, j.number) },
+      { label: 'Lines', render: (j) => h('ul.plain-list', (j.lines || []).map((l) => h('li', `${l.debit_paise ? 'Dr' : 'Cr'} ${l.account_code} · ${l.account_name} ${fmtPaise(l.debit_paise || l.credit_paise)}`))) },
+      { label: 'Amount', className: 'num', render: (j) => fmtPaise(j.total_paise) },
+    ],
+    load: (cursor) => api('GET', '/api/v1/reports/day-book', { query: { date, limit: 50, cursor } }),
+  }));
+}
+
+// ---- a payment: opens its invoice ------------------------------------------------------
+
+async function renderPayment(main, { id }) {
+  put(main, pageHeader('Payment'), loading());
+  try {
+    const p = await api('GET', `/api/v1/payments/${id}`);
+    location.replace(`#/invoices/${p.invoice_id}`);
+  } catch (e) {
+    put(clear(main), pageHeader('Payment'), problemBox(e));
+  }
+}
+
 // ---- pages-audit.js ----
 // The audit trail: filters, paged events with their changes, and chain verification.
 
@@ -3603,6 +4607,10 @@ const NAV = [
   { href: '#/debit-notes', label: 'Debit notes', perm: 'sales.debit_notes:read', sub: true },
   { href: '#/customers', label: 'Customers', perm: 'sales.customers:read' },
   { href: '#/items', label: 'Items', perm: 'sales.items:read' },
+  { href: '#/journals', label: 'Journals', perm: 'books.journals:read' },
+  { href: '#/accounts', label: 'Chart of accounts', perm: 'books.accounts:read', sub: true },
+  { href: '#/reports', label: 'Reports', perm: 'books.reports:read' },
+  { href: '#/books/settings', label: 'Books settings', perm: 'books.settings:write', sub: true },
   { href: '#/employees', label: 'Employees', perm: 'hr.employees:read' },
   { href: '#/branches', label: 'Branches', perm: 'org.branches:read' },
   { href: '#/company', label: 'Company profile', perm: 'org.company:read' },
@@ -3628,6 +4636,7 @@ const ROUTES = [
   ['/employees/:id/edit', renderEmployeeForm],
   ['/customers', renderCustomers],
   ['/customers/:id', renderCustomer],
+  ['/customers/:id/statement', renderStatement],
   ['/items', renderItems],
   ['/invoices', renderInvoices],
   ['/invoices/new', renderInvoiceForm],
@@ -3640,6 +4649,20 @@ const ROUTES = [
   ['/debit-notes', renderDebitNotes],
   ['/debit-notes/new', renderDebitNoteForm],
   ['/debit-notes/:id', renderDebitNote],
+  ['/payments/:id', renderPayment],
+  ['/accounts', renderAccounts],
+  ['/journals', renderJournals],
+  ['/journals/new', renderJournalForm],
+  ['/journals/:id', renderJournal],
+  ['/books/settings', renderBooksSettings],
+  ['/reports', renderReports],
+  ['/reports/trial-balance', renderTrialBalance],
+  ['/reports/profit-and-loss', renderProfitAndLoss],
+  ['/reports/balance-sheet', renderBalanceSheet],
+  ['/reports/day-book', renderDayBook],
+  ['/reports/cash-book', renderCashBook],
+  ['/reports/bank-book', renderBankBook],
+  ['/reports/ledger/:id', renderLedger],
   ['/audit', renderAudit],
   ['/system/tenants', renderTenants],
 ];
