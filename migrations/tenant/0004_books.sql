@@ -119,6 +119,17 @@ CREATE TABLE books_settings (
 INSERT INTO books_settings (id, lock_date, updated_at)
 VALUES (1, NULL, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 
+-- Financial years closed into Retained Earnings (a year without income or expense is
+-- closed too, with no journal); a closed year stays locked.
+CREATE TABLE closed_years (
+    fy            TEXT PRIMARY KEY,
+    last_day      TEXT NOT NULL,
+    profit_paise  INTEGER NOT NULL,
+    journal_id    TEXT,
+    closed_by     TEXT NOT NULL,
+    closed_at     TEXT NOT NULL
+);
+
 -- A journal is written unsealed, its lines added, then sealed by one UPDATE; the seal
 -- trigger refuses an unbalanced journal or a locked date, and adds it to ledger_days.
 CREATE TABLE journals (

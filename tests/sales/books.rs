@@ -236,6 +236,8 @@ fn a_worked_month() {
     assert_eq!(bs["assets"]["total_paise"], 97_788_600);
     assert_eq!(bs["liabilities"]["total_paise"], 38_505);
     assert_eq!(bs["equity"]["total_paise"], 97_750_095);
+    // The Equity group's line says what its section totals, the unclosed profit included.
+    assert_eq!(bs["equity"]["lines"][0]["amount_paise"], 97_750_095);
     assert_eq!(bs["current_profit_paise"], -2_249_905);
     assert_eq!(bs["balanced"], true);
 
@@ -781,6 +783,15 @@ fn year_close_moves_profit_to_retained_earnings_and_locks() {
         json!([{"item_id": item, "quantity": 2}]),
     );
     shop.issue(&id_of(&d));
+    // A year with nothing in it closes too, once, with no journal.
+    let close = |fy: &str| {
+        shop.app
+            .post(&shop.owner, "/api/v1/books/close-year", &json!({"fy": fy}))
+    };
+    let empty = json_of(close("2024-25"), 200);
+    assert_eq!(empty["profit_paise"], 0);
+    assert!(empty["journal_id"].is_null());
+    expect_problem(close("2024-25"), 409, "year_closed");
     let closed = json_of(
         shop.app.post(
             &shop.owner,
@@ -830,6 +841,16 @@ fn year_close_moves_profit_to_retained_earnings_and_locks() {
         json_of(shop.app.get(&shop.owner, "/api/v1/books/lock"), 200)["lock_date"],
         "2026-03-31"
     );
+    // A closed year stays locked; a later lock is fine.
+    let lock = |v: Value| {
+        shop.app
+            .put(&shop.owner, "/api/v1/books/lock", &json!({"lock_date": v}))
+    };
+    expect_problem(lock(Value::Null), 409, "year_closed");
+    expect_problem(lock(json!("2026-03-30")), 409, "year_closed");
+    json_of(lock(json!("2026-04-30")), 200);
+    // An earlier year is inside the lock now: years close in order.
+    expect_problem(close("2023-24"), 409, "period_locked");
 }
 
 /// What the invariants compare: the books against the sales registers.

@@ -102,6 +102,22 @@ fn set_lock(
     actor: &Actor,
 ) -> AppResult<Option<String>> {
     t.db.write_blocking(|tx| {
+        let closed: Option<(String, String)> = tx
+            .query_row(
+                "SELECT fy, last_day FROM closed_years ORDER BY last_day DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((fy, last_day)) = closed {
+            if lock.as_deref().is_none_or(|l| l < last_day.as_str()) {
+                return Err(AppError::state_rule(
+                    "year_closed",
+                    "Year closed",
+                    format!("{fy} is closed, so the books stay locked up to {last_day} at least."),
+                ));
+            }
+        }
         let before = posting::lock_date(tx)?;
         write_lock(tx, lock.as_deref())?;
         audit::append(
@@ -171,11 +187,9 @@ fn close(
     }
     t.db.write_blocking(|tx| {
         let done: Option<String> = tx
-            .query_row(
-                "SELECT id FROM journals WHERE source_type = 'year_close' AND source_id = ?1",
-                [fy],
-                |r| r.get(0),
-            )
+            .query_row("SELECT fy FROM closed_years WHERE fy = ?1", [fy], |r| {
+                r.get(0)
+            })
             .optional()?;
         if done.is_some() {
             return Err(AppError::state_rule(
@@ -249,6 +263,11 @@ fn close(
             _ => to.to_string(),
         };
         write_lock(tx, Some(&lock))?;
+        tx.execute(
+            "INSERT INTO closed_years (fy, last_day, profit_paise, journal_id, closed_by, closed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![fy, to, profit, journal_id, actor.id(), clock::now_rfc3339()],
+        )?;
         audit::append(
             tx,
             actor,

@@ -202,6 +202,10 @@ pub fn balance_sheet(t: &Arc<TenantHandle>, v: &View, as_of: &str) -> AppResult<
         let profit = section(&chart, &bal, AccountType::Income).total_paise
             - section(&chart, &bal, AccountType::Expense).total_paise;
         if profit != 0 {
+            // The Equity group's own line includes it, as the section total does.
+            if let Some(root) = equity.lines.iter_mut().find(|l| l.depth == 0) {
+                root.amount_paise += profit;
+            }
             equity.lines.push(StatementLine {
                 account_id: None,
                 code: String::new(),
