@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the systemd units in systemd/ as the .deb installs them:
 #   * `systemd-analyze verify` inside a throw-away root (the host's standard units, a stub
-#     /usr/bin/bisman and /usr/bin/litestream), so ExecStart paths resolve without
+#     /usr/bin/bisman, /usr/bin/litestream and /usr/bin/kill), so Exec paths resolve without
 #     touching the real /usr/bin; any warning at all counts as a failure;
 #   * `systemd-analyze security --offline=true` exposure score of both units.
 # Installs systemd with apt when systemd-analyze is missing.
@@ -22,6 +22,8 @@ trap 'rm -rf "$tmp"' EXIT
 fake="$tmp/root"
 mkdir -p "$fake/usr/lib/systemd/system" "$fake/usr/bin" "$fake/etc/systemd/system"
 ln -s usr/lib "$fake/lib"
+# Usr-merged, as Debian 12 is: /bin/kill (ExecReload) is /usr/bin/kill.
+ln -s usr/bin "$fake/bin"
 # The standard targets (sysinit.target, network-online.target, …) the units depend on.
 for d in /usr/lib/systemd/system /lib/systemd/system; do
   if [[ -d $d ]]; then
@@ -29,7 +31,7 @@ for d in /usr/lib/systemd/system /lib/systemd/system; do
     break
   fi
 done
-for exe in bisman litestream; do
+for exe in bisman litestream kill; do
   printf '#!/bin/sh\nexit 0\n' > "$fake/usr/bin/$exe"
   chmod 755 "$fake/usr/bin/$exe"
 done
