@@ -1091,6 +1091,18 @@ fn cases() -> Vec<Case> {
         ),
         case(
             M::GET,
+            "/api/v1/reports/statement.pdf",
+            &["books.reports:read"],
+            200,
+            |w| {
+                none(format!(
+                    "/api/v1/reports/statement.pdf?customer_id={}",
+                    w.customer
+                ))
+            },
+        ),
+        case(
+            M::GET,
             "/api/v1/reports/day-book",
             &["books.reports:read"],
             200,
