@@ -349,6 +349,10 @@ fn a_worked_month() {
     );
     let j = &posted["items"][0];
     assert_eq!(j["source"], json!({"type": "invoice", "id": id_of(&inv2)}));
+    assert_eq!(j["id"], shop.invoice(&id_of(&inv2))["journal_id"]);
+    assert_eq!(j["id"], inv2["journal_id"]);
+    assert!(d2["journal_id"].is_null(), "a draft has no journal");
+    assert!(cn["journal_id"].is_string());
     assert_eq!(j["total_paise"], 52_605);
     assert_eq!(
         j["narration"],

@@ -166,6 +166,9 @@ pub struct Invoice {
     pub debited_paise: i64,
     /// grand_total + debited − credited − amount_paid.
     pub balance_due_paise: i64,
+    /// The journal it posted (see `GET /journals/{id}`): null for a draft or a document
+    /// of zero value.
+    pub journal_id: Option<String>,
     pub cancel_reason: Option<String>,
     pub issued_at: Option<String>,
     pub cancelled_at: Option<String>,

@@ -18,7 +18,8 @@ const COLUMNS: &str =
     intra_state, taxable_total_paise, cgst_total_paise, sgst_total_paise, igst_total_paise,
     round_off_paise, grand_total_paise, amount_paid_paise, cancel_reason, issued_at, cancelled_at,
     version, created_at, updated_at, supply_type, lut, reverse_charge, place_of_supply, seller, buyer,
-    credited_paise, debited_paise";
+    credited_paise, debited_paise,
+    (SELECT j.id FROM journals j WHERE j.source_type = 'invoice' AND j.source_id = invoices.id)";
 
 fn bad(i: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -103,6 +104,7 @@ fn head_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
         credited_paise: credited,
         debited_paise: debited,
         balance_due_paise: grand + debited - paid - credited,
+        journal_id: r.get(31)?,
         cancel_reason: r.get(17)?,
         issued_at: r.get(18)?,
         cancelled_at: r.get(19)?,

@@ -308,8 +308,8 @@ pub fn issue(
                 now: &now,
             },
         )?;
-        let issued = repo::get(tx, id)?.ok_or(AppError::NotFound)?;
         posting::post_document(tx, DocKind::Invoice, id, actor.id())?;
+        let issued = repo::get(tx, id)?.ok_or(AppError::NotFound)?;
         audit::append(
             tx,
             actor,

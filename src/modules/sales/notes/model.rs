@@ -172,6 +172,9 @@ pub struct Note {
     pub applied_paise: i64,
     /// Credit notes: the part beyond the balance, added to the customer's credit balance.
     pub to_credit_paise: i64,
+    /// The journal it posted (see `GET /journals/{id}`): null for a draft or a document
+    /// of zero value.
+    pub journal_id: Option<String>,
     /// Copied from the invoice at issue; null while a draft.
     pub place_of_supply: Option<PlaceOfSupply>,
     pub seller: Option<Seller>,

@@ -16,7 +16,9 @@ const COLUMNS: &str =
     n.number, n.fy, n.status, n.note_date, n.reason, n.taxable_total_paise, n.cgst_total_paise,
     n.sgst_total_paise, n.igst_total_paise, n.round_off_paise, n.grand_total_paise, n.applied_paise,
     n.to_credit_paise, n.place_of_supply, n.seller, n.buyer, n.issued_at, n.created_by, n.version,
-    n.created_at, n.updated_at";
+    n.created_at, n.updated_at,
+    (SELECT j.id FROM journals j WHERE j.source_id = n.id
+        AND j.source_type IN ('credit_note', 'debit_note'))";
 
 fn bad(i: usize, what: &'static str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
@@ -58,6 +60,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         version: r.get(25)?,
         created_at: r.get(26)?,
         updated_at: r.get(27)?,
+        journal_id: r.get(28)?,
     })
 }
 

@@ -55,6 +55,8 @@ pub struct Payment {
     /// The user who recorded it.
     pub created_by: String,
     pub created_at: String,
+    /// The journal it posted (see `GET /journals/{id}`).
+    pub journal_id: Option<String>,
 }
 
 /// Also serialized (fields in this order) to fingerprint a request for its Idempotency-Key.

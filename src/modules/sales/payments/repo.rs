@@ -5,7 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::model::{Payment, PaymentFilter, PaymentMethod};
 use crate::error::AppResult;
 
-const COLUMNS: &str = "p.id, p.invoice_id, p.amount_paise, p.method, p.reference, p.received_on, p.created_by, p.created_at, p.customer_id";
+const COLUMNS: &str = "p.id, p.invoice_id, p.amount_paise, p.method, p.reference, p.received_on, p.created_by, p.created_at, p.customer_id,
+    (SELECT j.id FROM journals j WHERE j.source_type = 'payment' AND j.source_id = p.id)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let method: String = r.get(3)?;
@@ -25,6 +26,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         created_by: r.get(6)?,
         created_at: r.get(7)?,
         customer_id: r.get(8)?,
+        journal_id: r.get(9)?,
     })
 }
 
@@ -43,7 +45,7 @@ pub fn get(c: &Connection, id: &str) -> AppResult<Option<(Payment, String)>> {
         .prepare_cached(&format!(
             "SELECT {COLUMNS}, i.branch_id FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1"
         ))?
-        .query_row([id], |r| Ok((from_row(r)?, r.get(9)?)))
+        .query_row([id], |r| Ok((from_row(r)?, r.get(10)?)))
         .optional()?)
 }
 

@@ -132,7 +132,7 @@ pub fn apply(
         invoices::settle(c, &inv, settled, &now)?;
     }
     let (paid, status) = (settled.amount_paid, settled.status(inv.grand_total_paise));
-    let payment = Payment {
+    let mut payment = Payment {
         id: crate::ids::new_id(),
         invoice_id: inv.id.clone(),
         customer_id: inv.customer_id.clone(),
@@ -142,9 +142,10 @@ pub fn apply(
         received_on: p.received_on.clone(),
         created_by: user_id.to_string(),
         created_at: now.clone(),
+        journal_id: None,
     };
     repo::insert(c, &payment)?;
-    posting::post_document(c, DocKind::Payment, &payment.id, actor.id())?;
+    payment.journal_id = posting::post_document(c, DocKind::Payment, &payment.id, actor.id())?;
     audit::append(
         c,
         actor,
