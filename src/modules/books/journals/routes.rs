@@ -48,6 +48,17 @@ fn one_of(name: &str, v: Option<&str>, allowed: &[&str]) -> AppResult<Option<Str
     }
 }
 
+/// The journal sequence number a `next_cursor` of journals carries.
+pub fn seq_cursor(page: &PageRequest) -> AppResult<Option<i64>> {
+    match &page.after {
+        None => Ok(None),
+        Some((k, _)) => k
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::field("cursor", "invalid_format", "cursor is not valid")),
+    }
+}
+
 /// Journals, newest first. A branch-scoped user sees those whose every line is in one of
 /// their branches.
 #[utoipa::path(get, path = "/api/v1/journals", tag = "books", security(("bearer" = [])),
@@ -73,13 +84,7 @@ pub async fn list_journals(
 ) -> AppResult<Json<Page<Journal>>> {
     user.require("books.journals:read")?;
     let page = PageRequest::parse(limit, cursor)?;
-    let before_seq = match &page.after {
-        None => None,
-        Some((k, _)) => Some(
-            k.parse::<i64>()
-                .map_err(|_| AppError::field("cursor", "invalid_format", "cursor is not valid"))?,
-        ),
-    };
+    let before_seq = seq_cursor(&page)?;
     let filter = JournalFilter {
         from: date_param("from", from)?.map(format_iso_date),
         to: date_param("to", to)?.map(format_iso_date),

@@ -143,84 +143,54 @@ fn by_rate(c: &Connection, sql: &str, id: &str) -> AppResult<Vec<(Figure, Option
     Ok(rows)
 }
 
+/// An invoice's or a note's figures: `head` selects date, narration, branch, customer,
+/// zero-rated, then total, CGST, SGST, IGST and round-off; `rates` the taxable value per
+/// GST rate.
+fn tax_document(c: &Connection, head: &str, rates: &str, id: &str) -> AppResult<Figures> {
+    let mut f = c
+        .query_row(head, [id], |r| {
+            Ok(Figures {
+                date: r.get(0)?,
+                narration: r.get(1)?,
+                branch_id: r.get(2)?,
+                customer_id: r.get(3)?,
+                zero_rated: r.get(4)?,
+                method: None,
+                amounts: totals([r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?]),
+            })
+        })
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    f.amounts.extend(by_rate(c, rates, id)?);
+    Ok(f)
+}
+
 fn figures(c: &Connection, kind: DocKind, id: &str) -> AppResult<Figures> {
     match kind {
-        DocKind::Invoice => {
-            let mut f = c
-                .query_row(
-                    "SELECT invoice_date, 'Sales invoice ' || number, branch_id, customer_id,
-                        supply_type IN ('sez', 'export'), grand_total_paise, cgst_total_paise,
-                        sgst_total_paise, igst_total_paise, round_off_paise
-                     FROM invoices WHERE id = ?1 AND status <> 'draft'",
-                    [id],
-                    |r| {
-                        Ok(Figures {
-                            date: r.get(0)?,
-                            narration: r.get(1)?,
-                            branch_id: r.get(2)?,
-                            customer_id: r.get(3)?,
-                            zero_rated: r.get(4)?,
-                            method: None,
-                            amounts: totals([
-                                r.get(5)?,
-                                r.get(6)?,
-                                r.get(7)?,
-                                r.get(8)?,
-                                r.get(9)?,
-                            ]),
-                        })
-                    },
-                )
-                .optional()?
-                .ok_or(AppError::NotFound)?;
-            f.amounts.extend(by_rate(
-                c,
-                "SELECT gst_rate_bp, SUM(taxable_paise) FROM invoice_lines
-                 WHERE invoice_id = ?1 GROUP BY gst_rate_bp ORDER BY gst_rate_bp",
-                id,
-            )?);
-            Ok(f)
-        }
-        DocKind::CreditNote | DocKind::DebitNote => {
-            let mut f = c
-                .query_row(
-                    "SELECT n.note_date,
-                        CASE n.kind WHEN 'credit' THEN 'Credit note ' ELSE 'Debit note ' END
-                            || n.number || ' against ' || i.number,
-                        n.branch_id, n.customer_id, i.supply_type IN ('sez', 'export'),
-                        n.grand_total_paise, n.cgst_total_paise, n.sgst_total_paise,
-                        n.igst_total_paise, n.round_off_paise
-                     FROM notes n JOIN invoices i ON i.id = n.invoice_id
-                     WHERE n.id = ?1 AND n.status = 'issued'",
-                    [id],
-                    |r| {
-                        Ok(Figures {
-                            date: r.get(0)?,
-                            narration: r.get(1)?,
-                            branch_id: r.get(2)?,
-                            customer_id: r.get(3)?,
-                            zero_rated: r.get(4)?,
-                            method: None,
-                            amounts: totals([
-                                r.get(5)?,
-                                r.get(6)?,
-                                r.get(7)?,
-                                r.get(8)?,
-                                r.get(9)?,
-                            ]),
-                        })
-                    },
-                )
-                .optional()?
-                .ok_or(AppError::NotFound)?;
-            f.amounts.extend(by_rate(
-                c,
-                "SELECT gst_rate_bp, SUM(taxable_paise) FROM note_lines
-                 WHERE note_id = ?1 GROUP BY gst_rate_bp ORDER BY gst_rate_bp",
-                id,
-            )?);
-            Ok(f)
-        }
+        DocKind::Invoice => tax_document(
+            c,
+            "SELECT invoice_date, 'Sales invoice ' || number, branch_id, customer_id,
+                supply_type IN ('sez', 'export'), grand_total_paise, cgst_total_paise,
+                sgst_total_paise, igst_total_paise, round_off_paise
+             FROM invoices WHERE id = ?1 AND status <> 'draft'",
+            "SELECT gst_rate_bp, SUM(taxable_paise) FROM invoice_lines
+             WHERE invoice_id = ?1 GROUP BY gst_rate_bp ORDER BY gst_rate_bp",
+            id,
+        ),
+        DocKind::CreditNote | DocKind::DebitNote => tax_document(
+            c,
+            "SELECT n.note_date,
+                CASE n.kind WHEN 'credit' THEN 'Credit note ' ELSE 'Debit note ' END
+                    || n.number || ' against ' || i.number,
+                n.branch_id, n.customer_id, i.supply_type IN ('sez', 'export'),
+                n.grand_total_paise, n.cgst_total_paise, n.sgst_total_paise,
+                n.igst_total_paise, n.round_off_paise
+             FROM notes n JOIN invoices i ON i.id = n.invoice_id
+             WHERE n.id = ?1 AND n.status = 'issued'",
+            "SELECT gst_rate_bp, SUM(taxable_paise) FROM note_lines
+             WHERE note_id = ?1 GROUP BY gst_rate_bp ORDER BY gst_rate_bp",
+            id,
+        ),
         DocKind::Payment => c
             .query_row(
                 "SELECT p.received_on,

@@ -14,6 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::binary::Binary;
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::modules::books::journals::model::{Journal, JournalFilter, Ref};
+use crate::modules::books::journals::routes::seq_cursor;
 use crate::modules::books::journals::service as journals;
 use crate::modules::fields::BranchScope;
 use crate::modules::iam::model::Page;
@@ -260,13 +261,7 @@ pub async fn day_book(
     user.require("books.reports:read")?;
     let date = day("date", date)?.unwrap_or_else(|| format_iso_date(clock::today()));
     let page = PageRequest::parse(limit, cursor)?;
-    let before_seq = match &page.after {
-        None => None,
-        Some((k, _)) => Some(
-            k.parse::<i64>()
-                .map_err(|_| AppError::field("cursor", "invalid_format", "cursor is not valid"))?,
-        ),
-    };
+    let before_seq = seq_cursor(&page)?;
     let filter = JournalFilter {
         from: Some(date.clone()),
         to: Some(date),
