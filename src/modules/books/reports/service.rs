@@ -199,8 +199,13 @@ pub fn balance_sheet(t: &Arc<TenantHandle>, v: &View, as_of: &str) -> AppResult<
         let assets = section(&chart, &bal, AccountType::Asset);
         let liabilities = section(&chart, &bal, AccountType::Liability);
         let mut equity = section(&chart, &bal, AccountType::Equity);
-        let profit = section(&chart, &bal, AccountType::Income).total_paise
-            - section(&chart, &bal, AccountType::Expense).total_paise;
+        // Income less expenses: minus the sum of their debit-positive balances (no need to
+        // build the two statement sections for their totals).
+        let profit: i64 = -chart
+            .iter()
+            .filter(|a| matches!(a.account_type, AccountType::Income | AccountType::Expense))
+            .map(|a| bal.get(&a.id).copied().unwrap_or(0))
+            .sum::<i64>();
         if profit != 0 {
             // The Equity group's own line includes it, as the section total does.
             if let Some(root) = equity.lines.iter_mut().find(|l| l.depth == 0) {
