@@ -65,5 +65,11 @@ fn seed_sales(core: &Core) -> Result<(), Failure> {
     if journals > 0 {
         println!("Demo books: every document posted, opening balances and {journals} manual journals (rent, salaries, electricity, bank charges)");
     }
+    if let Some(p) = crate::modules::purchases::demo::seed(&tenant, &owner, &branches)? {
+        println!(
+            "Demo purchases: {} vendors, {} bills posted (one reverse charge, one with blocked credit), {} vendor payments",
+            p.vendors, p.bills, p.payments
+        );
+    }
     Ok(())
 }

@@ -83,6 +83,10 @@ struct World {
     /// Rent and Bank from the seeded chart, for journals.
     rent: String,
     bank: String,
+    vendor: String,
+    /// A posted bill with a balance, for reads and payments.
+    bill: String,
+    vendor_payment: String,
     n: Cell<u32>,
 }
 
@@ -172,6 +176,27 @@ impl World {
                 {"account_id": self.rent, "debit_paise": 100},
                 {"account_id": self.bank, "credit_paise": 100}]}),
         )
+    }
+
+    /// A draft bill with a fresh supplier invoice number.
+    fn new_bill(&self) -> String {
+        self.created(
+            "/api/v1/bills",
+            json!({"vendor_id": self.vendor, "branch_id": self.branch,
+                "supplier_invoice_no": format!("V-{}", self.next()),
+                "supplier_invoice_date": "2026-06-10", "due_date": "2026-07-10",
+                "lines": [{"item_id": self.item, "quantity": 10, "unit_price_paise": 100000}]}),
+        )
+    }
+
+    fn new_posted_bill(&self) -> String {
+        let id = self.new_bill();
+        json_of(
+            self.app
+                .post(&self.owner, &format!("/api/v1/bills/{id}/post"), &json!({})),
+            200,
+        );
+        id
     }
 
     fn new_file(&self, entity: &'static str, id: &str) -> String {
@@ -1108,6 +1133,144 @@ fn cases() -> Vec<Case> {
             200,
             |_| none("/api/v1/reports/day-book?date=2026-06-15"),
         ),
+        case(
+            M::GET,
+            "/api/v1/vendors",
+            &["purchases.vendors:read"],
+            200,
+            |_| none("/api/v1/vendors"),
+        ),
+        case(
+            M::POST,
+            "/api/v1/vendors",
+            &["purchases.vendors:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/vendors",
+                    json!({"name": format!("Vendor {}", w.next()), "state_code": "27"}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/vendors/{id}",
+            &["purchases.vendors:read"],
+            200,
+            |w| none(format!("/api/v1/vendors/{}", w.vendor)),
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/vendors/{id}",
+            &["purchases.vendors:write"],
+            200,
+            |w| {
+                body(
+                    format!("/api/v1/vendors/{}", w.vendor),
+                    json!({"phone": format!("98200{:05}", w.next())}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/bills",
+            &["purchases.bills:read"],
+            200,
+            |_| none("/api/v1/bills"),
+        ),
+        case(
+            M::POST,
+            "/api/v1/bills",
+            &["purchases.bills:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/bills",
+                    json!({"vendor_id": w.vendor, "branch_id": w.branch,
+                        "supplier_invoice_no": format!("W-{}", w.next()),
+                        "supplier_invoice_date": "2026-06-10", "due_date": "2026-07-10",
+                        "lines": [{"item_id": w.item, "quantity": 1, "unit_price_paise": 100}]}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/bills/{id}",
+            &["purchases.bills:read"],
+            200,
+            |w| none(format!("/api/v1/bills/{}", w.bill)),
+        ),
+        case(
+            M::PATCH,
+            "/api/v1/bills/{id}",
+            &["purchases.bills:write"],
+            200,
+            |w| {
+                body(
+                    format!("/api/v1/bills/{}", w.new_bill()),
+                    json!({"notes": "checked"}),
+                )
+            },
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/bills/{id}",
+            &["purchases.bills:write"],
+            204,
+            |w| none(format!("/api/v1/bills/{}", w.new_bill())),
+        ),
+        case(
+            M::POST,
+            "/api/v1/bills/{id}/post",
+            &["purchases.bills:post"],
+            200,
+            |w| body(format!("/api/v1/bills/{}/post", w.new_bill()), json!({})),
+        ),
+        case(
+            M::POST,
+            "/api/v1/bills/{id}/cancel",
+            &["purchases.bills:post"],
+            200,
+            |w| {
+                body(
+                    format!("/api/v1/bills/{}/cancel", w.new_posted_bill()),
+                    json!({"reason": "entered twice"}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/vendor-payments",
+            &["purchases.payments:read"],
+            200,
+            |_| none("/api/v1/vendor-payments"),
+        ),
+        case(
+            M::POST,
+            "/api/v1/vendor-payments",
+            &["purchases.payments:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/vendor-payments",
+                    json!({"bill_id": w.bill, "amount_paise": 1, "method": "upi", "paid_on": "2026-06-20"}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/vendor-payments/{id}",
+            &["purchases.payments:read"],
+            200,
+            |w| none(format!("/api/v1/vendor-payments/{}", w.vendor_payment)),
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/payables",
+            &["reports.payables:read"],
+            200,
+            |_| none("/api/v1/reports/payables"),
+        ),
     ]
 }
 
@@ -1168,6 +1331,9 @@ fn world() -> World {
         issued_debit_note: String::new(),
         rent: String::new(),
         bank: String::new(),
+        vendor: String::new(),
+        bill: String::new(),
+        vendor_payment: String::new(),
         n: Cell::new(0),
     };
     // A registered seller, so invoices and notes can be issued.
@@ -1231,6 +1397,15 @@ fn world() -> World {
     };
     w.rent = code("5310");
     w.bank = code("1121");
+    w.vendor = w.created(
+        "/api/v1/vendors",
+        json!({"name": "Ganesh Wholesale", "gstin": "27AAGCB7383J1Z8"}),
+    );
+    w.bill = w.new_posted_bill();
+    w.vendor_payment = w.created(
+        "/api/v1/vendor-payments",
+        json!({"bill_id": w.bill, "amount_paise": 1000, "method": "cash", "paid_on": "2026-06-20"}),
+    );
     w.role = w.new_role(&["sales.items:read"]);
     w.user = w.new_user(&["staff"]).0;
     w.employee_file = w.new_file("employee", &w.employee.clone());

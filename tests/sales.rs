@@ -21,6 +21,8 @@ mod numbering;
 mod payments;
 #[path = "sales/pdf.rs"]
 mod pdf;
+#[path = "sales/purchases.rs"]
+mod purchases;
 #[path = "sales/receivables.rs"]
 mod receivables;
 #[path = "sales/support.rs"]

@@ -52,6 +52,14 @@ catalogue! {
     "books.journals:write" => "Post and reverse manual journals",
     "books.reports:read" => "View the trial balance, profit and loss, balance sheet, ledgers, statements and day book; export the journal",
     "books.settings:write" => "Set the lock date and close a financial year",
+    "purchases.vendors:read" => "List and view vendors",
+    "purchases.vendors:write" => "Create and edit vendors",
+    "purchases.bills:read" => "List and view purchase bills",
+    "purchases.bills:write" => "Create, edit and delete draft bills",
+    "purchases.bills:post" => "Post bills to the books and cancel posted bills",
+    "purchases.payments:read" => "List and view payments to vendors",
+    "purchases.payments:write" => "Record payments to vendors",
+    "reports.payables:read" => "View the payables report",
     "audit.log:read" => "View and verify the audit trail",
 }
 
@@ -90,7 +98,10 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<&'static str>> {
             .collect(),
         "accountant" => names
             .filter(|n| {
-                n.starts_with("sales.") || n.starts_with("reports.") || n.starts_with("books.")
+                n.starts_with("sales.")
+                    || n.starts_with("purchases.")
+                    || n.starts_with("reports.")
+                    || n.starts_with("books.")
             })
             .chain(["org.branches:read", "org.company:read"])
             .collect(),

@@ -36,6 +36,11 @@ static TENANT: &[Migration] = &[
         name: "books",
         sql: include_str!("../../migrations/tenant/0004_books.sql"),
     },
+    Migration {
+        version: 5,
+        name: "purchases",
+        sql: include_str!("../../migrations/tenant/0005_purchases.sql"),
+    },
 ];
 
 /// Books start with every document already issued posted, in migration 4's transaction.
@@ -86,7 +91,11 @@ mod tests {
         let report = TENANT_MIGRATIONS.apply(&mut c)?;
         assert_eq!(
             report.pending,
-            vec![(3, "tax_documents".to_string()), (4, "books".to_string())]
+            vec![
+                (3, "tax_documents".to_string()),
+                (4, "books".to_string()),
+                (5, "purchases".to_string())
+            ]
         );
         let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         assert_eq!(fk, 1, "foreign keys are on again");

@@ -184,6 +184,21 @@ impl Modify for Problems {
         crate::modules::books::reports::routes::party_ledger,
         crate::modules::books::reports::routes::statement_pdf,
         crate::modules::books::reports::routes::day_book,
+        crate::modules::purchases::vendors::routes::list_vendors,
+        crate::modules::purchases::vendors::routes::create_vendor,
+        crate::modules::purchases::vendors::routes::get_vendor,
+        crate::modules::purchases::vendors::routes::patch_vendor,
+        crate::modules::purchases::bills::routes::list_bills,
+        crate::modules::purchases::bills::routes::create_bill,
+        crate::modules::purchases::bills::routes::get_bill,
+        crate::modules::purchases::bills::routes::patch_bill,
+        crate::modules::purchases::bills::routes::delete_bill,
+        crate::modules::purchases::bills::routes::post_bill,
+        crate::modules::purchases::bills::routes::cancel_bill,
+        crate::modules::purchases::payments::routes::list_vendor_payments,
+        crate::modules::purchases::payments::routes::create_vendor_payment,
+        crate::modules::purchases::payments::routes::get_vendor_payment,
+        crate::modules::purchases::payables::payables,
     ),
     components(schemas(Problem)),
     modifiers(&Problems),
@@ -196,6 +211,7 @@ impl Modify for Problems {
         (name = "sales", description = "Customers, items, invoices, credit and debit notes, and payments"),
         (name = "documents", description = "Documents attached to employees and invoices: PDF, PNG or JPEG by content, scanned for malware when a scanner is configured, stored encrypted"),
         (name = "books", description = "Double-entry books: the chart of accounts, journals (every issued document posts one in its own transaction), the lock date, year close, and the trial balance, profit and loss, balance sheet, ledgers, statements of account and day book"),
+        (name = "purchases", description = "Vendors, purchase bills (input tax credit per line, reverse charge, duplicate supplier invoices refused) and payments to vendors"),
         (name = "reports", description = "Reports"),
         (name = "system", description = "System administration (never tenant data)"),
         (name = "operations", description = "Health, readiness, metrics"),
@@ -241,6 +257,10 @@ const BRANCH_CODE: &str = "^\\s*[A-Z0-9]{2,10}\\s*$";
 const EMPLOYEE_CODE: &str = "^\\s*[A-Za-z0-9_./-]{1,32}\\s*$";
 const SKU: &str = "^\\s*[!-~]{1,64}\\s*$";
 const HSN_SAC: &str = "^\\s*([0-9]{4}|[0-9]{6}|[0-9]{8})\\s*$";
+/// A supplier's invoice number (CGST Rule 46(b)): up to 16 letters, digits, `-` and `/`.
+const SUPPLIER_INVOICE_NO: &str = "^\\s*[A-Za-z0-9/-]{1,16}\\s*$";
+/// An HSN/SAC code, or blank for the item's.
+const OPTIONAL_HSN_SAC: &str = "^\\s*([0-9]{4}|[0-9]{6}|[0-9]{8})?\\s*$";
 /// Text that may not be blank: at least one non-space character (each rule adds its maxLength).
 const NAME: &str = "\\S";
 
@@ -289,6 +309,8 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         "PatchBranch",
         "CreateCustomer",
         "PatchCustomer",
+        "CreateVendor",
+        "PatchVendor",
     ] {
         rules.push((schema, "gstin", pattern(GSTIN)));
         rules.push((schema, "name", name_rule.clone()));
@@ -297,7 +319,12 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         rules.push((schema, "state_code", pattern(REQUIRED_STATE_CODE)));
         rules.push((schema, "code", pattern(BRANCH_CODE)));
     }
-    for schema in ["CreateCustomer", "PatchCustomer"] {
+    for schema in [
+        "CreateCustomer",
+        "PatchCustomer",
+        "CreateVendor",
+        "PatchVendor",
+    ] {
         rules.push((schema, "state_code", pattern(STATE_CODE)));
     }
     for schema in ["CreateEmployee", "PatchEmployee"] {
@@ -320,6 +347,30 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         json!({"pattern": NAME, "maxLength": 500}),
     ));
     rules.push(("CreatePayment", "received_on", pattern(DATE)));
+    for schema in ["CreateBill", "PatchBill"] {
+        rules.push((schema, "supplier_invoice_date", pattern(REQUIRED_DATE)));
+        rules.push((schema, "due_date", pattern(REQUIRED_DATE)));
+        rules.push((schema, "posting_date", pattern(DATE)));
+        rules.push((schema, "supplier_invoice_no", pattern(SUPPLIER_INVOICE_NO)));
+        rules.push((schema, "vendor_id", json!({"format": "uuid"})));
+        rules.push((schema, "branch_id", json!({"format": "uuid"})));
+    }
+    rules.push(("BillLineRequest", "hsn_sac", pattern(OPTIONAL_HSN_SAC)));
+    rules.push(("BillLineRequest", "unit_price_paise", json!({"minimum": 0})));
+    rules.push(("BillLineRequest", "discount_paise", json!({"minimum": 0})));
+    rules.push((
+        "BillLineRequest",
+        "gst_rate_bp",
+        json!({"enum": [0, 25, 300, 500, 1200, 1800, 2800, 4000]}),
+    ));
+    rules.push(("BillLineRequest", "description", json!({"maxLength": 300})));
+    rules.push((
+        "CancelBill",
+        "reason",
+        json!({"pattern": NAME, "maxLength": 500}),
+    ));
+    rules.push(("CreateVendorPayment", "paid_on", pattern(DATE)));
+    rules.push(("CreateVendorPayment", "amount_paise", json!({"minimum": 1})));
     rules.push(("PutCompany", "legal_name", name_rule.clone()));
     rules.push(("PutCompany", "pan", pattern(PAN)));
     rules.push(("BankRequest", "ifsc", pattern(IFSC)));

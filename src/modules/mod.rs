@@ -9,5 +9,6 @@ pub mod files;
 pub mod hr;
 pub mod iam;
 pub mod org;
+pub mod purchases;
 pub mod sales;
 pub mod system;

@@ -13,7 +13,7 @@ use super::support::*;
 use crate::common::*;
 
 /// The seeded chart: code → id.
-fn chart(shop: &Shop) -> HashMap<String, String> {
+pub fn chart(shop: &Shop) -> HashMap<String, String> {
     json_of(shop.app.get(&shop.owner, "/api/v1/accounts"), 200)["items"]
         .as_array()
         .expect("items")
@@ -28,7 +28,7 @@ fn chart(shop: &Shop) -> HashMap<String, String> {
 }
 
 /// Trial balance rows as code → signed balance (debit positive).
-fn trial_balance(shop: &Shop, as_of: &str) -> (HashMap<String, i64>, Value) {
+pub fn trial_balance(shop: &Shop, as_of: &str) -> (HashMap<String, i64>, Value) {
     let tb = json_of(
         shop.app.get(
             &shop.owner,
@@ -911,6 +911,43 @@ fn check_invariants(shop: &Shop, step: &str) {
             }
         }
     };
+    // Sundry creditors = what the payables report says is owed; input and reverse-charge
+    // tax ledgers = the credit and tax of posted bills.
+    let payables = json_of(shop.app.get(&shop.owner, "/api/v1/reports/payables"), 200);
+    assert_eq!(
+        -tb.get("2110").copied().unwrap_or(0),
+        payables["totals"]["outstanding_paise"]
+            .as_i64()
+            .expect("owed"),
+        "{step}: creditors"
+    );
+    let (mut itc, mut rcm) = ([0i64; 3], [0i64; 3]);
+    let bills = json_of(shop.app.get(&shop.owner, "/api/v1/bills?limit=200"), 200);
+    for b in bills["items"].as_array().expect("items") {
+        if b["status"] == "draft" || b["status"] == "cancelled" {
+            continue;
+        }
+        for (i, h) in ["cgst", "sgst", "igst"].iter().enumerate() {
+            itc[i] += b[format!("itc_{h}_paise")].as_i64().unwrap_or(0);
+            if b["reverse_charge"] == true {
+                rcm[i] += b[format!("{h}_total_paise")].as_i64().unwrap_or(0);
+            }
+        }
+    }
+    for (i, code) in ["2124", "2125", "2126"].iter().enumerate() {
+        assert_eq!(
+            tb.get(*code).copied().unwrap_or(0),
+            itc[i],
+            "{step}: input tax {code}"
+        );
+    }
+    for (i, code) in ["2127", "2128", "2129"].iter().enumerate() {
+        assert_eq!(
+            -tb.get(*code).copied().unwrap_or(0),
+            rcm[i],
+            "{step}: reverse charge {code}"
+        );
+    }
     sum("/api/v1/invoices?limit=200", 1, &mut tax);
     sum("/api/v1/debit-notes?limit=200", 1, &mut tax);
     sum("/api/v1/credit-notes?limit=200", -1, &mut tax);
@@ -925,13 +962,38 @@ fn check_invariants(shop: &Shop, step: &str) {
 
 #[derive(Debug, Clone)]
 enum Step {
-    Invoice { inter: bool, qty: i64, cheap: bool },
+    Invoice {
+        inter: bool,
+        qty: i64,
+        cheap: bool,
+    },
     Cancel(usize),
-    Pay { which: usize, share: u8, cash: bool },
-    Credit { which: usize, qty: i64 },
-    Debit { which: usize, paise: i64 },
+    Pay {
+        which: usize,
+        share: u8,
+        cash: bool,
+    },
+    Credit {
+        which: usize,
+        qty: i64,
+    },
+    Debit {
+        which: usize,
+        paise: i64,
+    },
     UseCredit(usize),
     Refund(usize),
+    Bill {
+        inter: bool,
+        qty: i64,
+        rcm: bool,
+        itc: u8,
+    },
+    PayBill {
+        which: usize,
+        share: u8,
+    },
+    CancelBill(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -943,11 +1005,14 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..8usize, 1..50_000i64).prop_map(|(which, paise)| Step::Debit { which, paise }),
         1 => (0..8usize).prop_map(Step::UseCredit),
         1 => (0..3usize).prop_map(Step::Refund),
+        3 => (any::<bool>(), 1..6i64, any::<bool>(), 0..3u8).prop_map(|(inter, qty, rcm, itc)| Step::Bill { inter, qty, rcm, itc }),
+        2 => (0..8usize, 1..=100u8).prop_map(|(which, share)| Step::PayBill { which, share }),
+        1 => (0..8usize).prop_map(Step::CancelBill),
     ]
 }
 
 /// After every document of a random sequence, the books agree with themselves and with
-/// the sales registers. Refusals (a payment above the balance, a note above the invoice)
+/// the sales and purchase registers. Refusals (a payment above the balance, a note above the invoice)
 /// are fine: what matters is that nothing half-posts.
 #[test]
 fn books_agree_with_sales_after_any_sequence() {
@@ -957,6 +1022,26 @@ fn books_agree_with_sales_after_any_sequence() {
     let customers = [mumbai.clone(), blr.clone()];
     let dear = shop.item("DESK", 1_234_567, 1800);
     let cheap = shop.item("CLIP", 333, 1200);
+    let vendors = [
+        json_of(
+            shop.app.post(
+                &shop.owner,
+                "/api/v1/vendors",
+                &json!({"name": "Local Supplier", "gstin": GSTIN_27}),
+            ),
+            201,
+        ),
+        json_of(
+            shop.app.post(
+                &shop.owner,
+                "/api/v1/vendors",
+                &json!({"name": "Karnataka Supplier", "gstin": GSTIN_29}),
+            ),
+            201,
+        ),
+    ]
+    .map(|v| id_of(&v));
+    let bills: std::cell::RefCell<Vec<String>> = Default::default();
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases: 4,
         ..ProptestConfig::default()
@@ -1006,6 +1091,33 @@ fn books_agree_with_sales_after_any_sequence() {
                 Step::UseCredit(i) => {
                     if let Some((id, _)) = pick(*i) {
                         let _ = shop.app.post(&shop.owner, "/api/v1/payments", &json!({"invoice_id": id, "amount_paise": 100, "method": "credit", "received_on": "2026-06-26"}));
+                    }
+                }
+                Step::Bill { inter, qty, rcm, itc } => {
+                    let n = bills.borrow().len() + 1;
+                    let itc = ["eligible", "ineligible", "blocked"][usize::from(*itc)];
+                    let res = shop.app.post(&shop.owner, "/api/v1/bills", &json!({
+                        "vendor_id": vendors[usize::from(*inter)], "branch_id": shop.mum,
+                        "supplier_invoice_no": format!("P-{n}"), "supplier_invoice_date": "2026-06-12",
+                        "due_date": "2026-07-12", "reverse_charge": rcm,
+                        "lines": [{"item_id": dear, "quantity": qty, "unit_price_paise": 70_001, "itc": itc},
+                                  {"item_id": cheap, "quantity": 1, "unit_price_paise": 251, "itc": "eligible"}]}));
+                    let draft = json_of(res, 201);
+                    json_of(shop.app.post(&shop.owner, &format!("/api/v1/bills/{}/post", id_of(&draft)), &json!({})), 200);
+                    bills.borrow_mut().push(id_of(&draft));
+                }
+                Step::PayBill { which, share } => {
+                    let id = bills.borrow().get(*which % bills.borrow().len().max(1)).cloned();
+                    if let Some(id) = id {
+                        let due = json_of(shop.app.get(&shop.owner, &format!("/api/v1/bills/{id}")), 200)["balance_due_paise"].as_i64().unwrap_or(0);
+                        let amount = (due * i64::from(*share) / 100).max(1);
+                        let _ = shop.app.post(&shop.owner, "/api/v1/vendor-payments", &json!({"bill_id": id, "amount_paise": amount, "method": "bank_transfer", "paid_on": "2026-06-21"}));
+                    }
+                }
+                Step::CancelBill(i) => {
+                    let id = bills.borrow().get(*i % bills.borrow().len().max(1)).cloned();
+                    if let Some(id) = id {
+                        let _ = shop.app.post(&shop.owner, &format!("/api/v1/bills/{id}/cancel"), &json!({"reason": "test"}));
                     }
                 }
                 Step::Refund(i) => {

@@ -1,7 +1,7 @@
 // Unit tests of the UI's invoice arithmetic and validators (no browser needed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { divRound, lineTax, invoiceTotals, parseQuantityMilli, quantityJson, parseRupees, amountInWords, indianWords } from '../../ui/js/money.js';
+import { divRound, lineTax, invoiceTotals, billTotals, parseQuantityMilli, quantityJson, parseRupees, amountInWords, indianWords } from '../../ui/js/money.js';
 import { rules, verhoeffValid, gstinCheckChar } from '../../ui/js/validate.js';
 
 test('rounding is half away from zero', () => {
@@ -36,6 +36,21 @@ test('invoice totals round to the nearest rupee', () => {
   assert.equal(t.grand, 399300n);
   const half = invoiceTotals([{ quantityMilli: 1000n, unitPricePaise: 150n, discountPaise: 0n, rateBp: 0 }], false);
   assert.equal(half.grand, 200n); // ₹1.50 → ₹2
+});
+
+test('bill totals: input tax credit of eligible lines only; on reverse charge the vendor is owed the taxable value', () => {
+  const lines = [
+    { quantityMilli: 2500n, unitPricePaise: 32000n, discountPaise: 0n, rateBp: 1800 },
+    { quantityMilli: 1000n, unitPricePaise: 25000n, discountPaise: 5000n, rateBp: 1800, itc: 'blocked' },
+  ];
+  const t = billTotals(lines, 'intra');
+  assert.deepEqual([t.taxable, t.cgst, t.sgst, t.igst, t.roundOff, t.grand], [100000n, 9000n, 9000n, 0n, 0n, 118000n]);
+  assert.deepEqual([t.itc.cgst, t.itc.sgst, t.itc.total], [7200n, 7200n, 14400n]);
+  const rc = billTotals([{ quantityMilli: 1000n, unitPricePaise: 500000n, discountPaise: 0n, rateBp: 1800 }], 'inter', true);
+  assert.deepEqual([rc.taxable, rc.igst, rc.grand, rc.itc.igst], [500000n, 90000n, 500000n, 90000n]);
+  // ₹100.60 on reverse charge: the tax is shown, the vendor is owed the taxable value rounded to the rupee.
+  const odd = billTotals([{ quantityMilli: 1000n, unitPricePaise: 10060n, discountPaise: 0n, rateBp: 500 }], 'intra', true);
+  assert.deepEqual([odd.cgst, odd.sgst, odd.roundOff, odd.grand], [252n, 252n, 40n, 10100n]);
 });
 
 test('quantities and rupee amounts parse exactly', () => {

@@ -166,7 +166,7 @@ const SECOND: [&str; 10] = [
 ];
 const CUSTOMER_STATES: [&str; 6] = ["27", "27", "27", "29", "29", "07"];
 
-fn demo_gstin(state: &str, n: usize) -> Option<String> {
+pub fn demo_gstin(state: &str, n: usize) -> Option<String> {
     let letters = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
     let l = |k: usize| char::from(letters[k % letters.len()]);
     let first = format!(

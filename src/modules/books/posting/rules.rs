@@ -14,6 +14,8 @@ pub enum DocKind {
     CreditNote,
     DebitNote,
     Payment,
+    Bill,
+    VendorPayment,
 }
 
 impl DocKind {
@@ -23,6 +25,8 @@ impl DocKind {
             DocKind::CreditNote => "credit_note",
             DocKind::DebitNote => "debit_note",
             DocKind::Payment => "payment",
+            DocKind::Bill => "bill",
+            DocKind::VendorPayment => "vendor_payment",
         }
     }
 }
@@ -41,6 +45,18 @@ pub enum Figure {
     RoundOff,
     /// Money received (negative: refunded).
     Received,
+    /// A bill's cost, once per account: taxable value plus any tax not taken as credit.
+    Cost,
+    /// Input tax credit taken (eligible lines).
+    ItcCgst,
+    ItcSgst,
+    ItcIgst,
+    /// Tax the recipient pays under reverse charge.
+    RcmCgst,
+    RcmSgst,
+    RcmIgst,
+    /// Money paid to a vendor.
+    Paid,
 }
 
 /// Where a figure goes.
@@ -57,6 +73,18 @@ pub enum Ledger {
     /// Cash-in-hand for cash, Bank for UPI, cards, cheques and transfers, Sundry Debtors
     /// (the same customer) when customer credit pays an invoice.
     Receipt,
+    /// Sundry Creditors, with the vendor as party.
+    Creditors,
+    /// The account a bill line names (Purchases for items).
+    Cost,
+    InputCgst,
+    InputSgst,
+    InputIgst,
+    RcmCgst,
+    RcmSgst,
+    RcmIgst,
+    /// Cash-in-hand for cash, Bank otherwise.
+    Payment,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -104,43 +132,131 @@ const SALE_RETURN: &[Rule] = &[
 
 const RECEIPT: &[Rule] = &[dr(Received, Ledger::Receipt), cr(Received, Ledger::Debtors)];
 
+/// A purchase: the vendor is owed the bill's total; tax not claimable is part of the cost;
+/// reverse-charge tax is a liability of ours (and, where eligible, a credit too). A
+/// positive round-off (the total was rounded up) costs us: a debit.
+const PURCHASE: &[Rule] = &[
+    cr(Total, Ledger::Creditors),
+    dr(Cost, Ledger::Cost),
+    dr(ItcCgst, Ledger::InputCgst),
+    dr(ItcSgst, Ledger::InputSgst),
+    dr(ItcIgst, Ledger::InputIgst),
+    cr(RcmCgst, Ledger::RcmCgst),
+    cr(RcmSgst, Ledger::RcmSgst),
+    cr(RcmIgst, Ledger::RcmIgst),
+    dr(RoundOff, Ledger::RoundOff),
+];
+
+const VENDOR_PAYMENT: &[Rule] = &[dr(Paid, Ledger::Creditors), cr(Paid, Ledger::Payment)];
+
 /// The table: every posting document and its rules.
 pub const RULES: &[(DocKind, &[Rule])] = &[
     (DocKind::Invoice, SALE),
     (DocKind::DebitNote, SALE),
     (DocKind::CreditNote, SALE_RETURN),
     (DocKind::Payment, RECEIPT),
+    (DocKind::Bill, PURCHASE),
+    (DocKind::VendorPayment, VENDOR_PAYMENT),
 ];
+
+/// What a figure is broken down by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Detail {
+    None,
+    /// A GST rate in basis points (sales by rate).
+    Rate(i64),
+    /// An account id (a bill's cost).
+    Account(String),
+}
 
 /// What a document says, read from its frozen row.
 struct Figures {
     date: String,
     narration: String,
     branch_id: String,
-    customer_id: String,
+    party: Party,
     zero_rated: bool,
     method: Option<String>,
-    /// (figure, GST rate in bp for Taxable, amount)
-    amounts: Vec<(Figure, Option<i64>, i64)>,
+    amounts: Vec<(Figure, Detail, i64)>,
 }
 
-fn totals(head: [i64; 5]) -> Vec<(Figure, Option<i64>, i64)> {
+fn customer(id: String) -> Party {
+    Party {
+        kind: "customer",
+        id,
+    }
+}
+
+fn totals(head: [i64; 5]) -> Vec<(Figure, Detail, i64)> {
     let [total, cgst, sgst, igst, round_off] = head;
     vec![
-        (Total, None, total),
-        (Cgst, None, cgst),
-        (Sgst, None, sgst),
-        (Igst, None, igst),
-        (RoundOff, None, round_off),
+        (Total, Detail::None, total),
+        (Cgst, Detail::None, cgst),
+        (Sgst, Detail::None, sgst),
+        (Igst, Detail::None, igst),
+        (RoundOff, Detail::None, round_off),
     ]
 }
 
-fn by_rate(c: &Connection, sql: &str, id: &str) -> AppResult<Vec<(Figure, Option<i64>, i64)>> {
+fn by_rate(c: &Connection, sql: &str, id: &str) -> AppResult<Vec<(Figure, Detail, i64)>> {
     let mut stmt = c.prepare_cached(sql)?;
     let rows = stmt
-        .query_map([id], |r| Ok((Taxable, Some(r.get(0)?), r.get(1)?)))?
+        .query_map([id], |r| Ok((Taxable, Detail::Rate(r.get(0)?), r.get(1)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// A bill's figures: the vendor's total and round-off, credit and reverse-charge tax,
+/// and the cost per account.
+fn bill(c: &Connection, id: &str) -> AppResult<Figures> {
+    let mut f = c
+        .query_row(
+            "SELECT posting_date,
+                'Purchase bill ' || supplier_invoice_no || ' of ' || json_extract(vendor, '$.name'),
+                branch_id, vendor_id, grand_total_paise, round_off_paise,
+                itc_cgst_paise, itc_sgst_paise, itc_igst_paise, reverse_charge,
+                cgst_total_paise, sgst_total_paise, igst_total_paise
+             FROM bills WHERE id = ?1 AND status <> 'draft'",
+            [id],
+            |r| {
+                let rcm: bool = r.get(9)?;
+                let reverse =
+                    |i: usize| -> rusqlite::Result<i64> { Ok(if rcm { r.get(i)? } else { 0 }) };
+                Ok(Figures {
+                    date: r.get(0)?,
+                    narration: r.get(1)?,
+                    branch_id: r.get(2)?,
+                    party: Party {
+                        kind: "vendor",
+                        id: r.get(3)?,
+                    },
+                    zero_rated: false,
+                    method: None,
+                    amounts: vec![
+                        (Total, Detail::None, r.get(4)?),
+                        (RoundOff, Detail::None, r.get(5)?),
+                        (ItcCgst, Detail::None, r.get(6)?),
+                        (ItcSgst, Detail::None, r.get(7)?),
+                        (ItcIgst, Detail::None, r.get(8)?),
+                        (RcmCgst, Detail::None, reverse(10)?),
+                        (RcmSgst, Detail::None, reverse(11)?),
+                        (RcmIgst, Detail::None, reverse(12)?),
+                    ],
+                })
+            },
+        )
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    let mut stmt = c.prepare_cached(
+        "SELECT account_id, SUM(taxable_paise
+                + CASE WHEN itc = 'eligible' THEN 0 ELSE cgst_paise + sgst_paise + igst_paise END)
+         FROM bill_lines WHERE bill_id = ?1 GROUP BY account_id ORDER BY MIN(line_no)",
+    )?;
+    let costs = stmt
+        .query_map([id], |r| Ok((Cost, Detail::Account(r.get(0)?), r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    f.amounts.extend(costs);
+    Ok(f)
 }
 
 /// An invoice's or a note's figures: `head` selects date, narration, branch, customer,
@@ -153,7 +269,7 @@ fn tax_document(c: &Connection, head: &str, rates: &str, id: &str) -> AppResult<
                 date: r.get(0)?,
                 narration: r.get(1)?,
                 branch_id: r.get(2)?,
-                customer_id: r.get(3)?,
+                party: customer(r.get(3)?),
                 zero_rated: r.get(4)?,
                 method: None,
                 amounts: totals([r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?]),
@@ -206,10 +322,37 @@ fn figures(c: &Connection, kind: DocKind, id: &str) -> AppResult<Figures> {
                         date: r.get(0)?,
                         narration: r.get(1)?,
                         branch_id: r.get(2)?,
-                        customer_id: r.get(3)?,
+                        party: customer(r.get(3)?),
                         zero_rated: false,
                         method: Some(r.get(4)?),
-                        amounts: vec![(Received, None, r.get(5)?)],
+                        amounts: vec![(Received, Detail::None, r.get(5)?)],
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(AppError::NotFound),
+        DocKind::Bill => bill(c, id),
+        DocKind::VendorPayment => c
+            .query_row(
+                "SELECT p.paid_on,
+                    'Payment of bill ' || b.supplier_invoice_no || ' to '
+                        || json_extract(b.vendor, '$.name')
+                        || CASE WHEN p.reference <> '' THEN ' (' || p.reference || ')' ELSE '' END,
+                    b.branch_id, p.vendor_id, p.method, p.amount_paise
+                 FROM vendor_payments p JOIN bills b ON b.id = p.bill_id WHERE p.id = ?1",
+                [id],
+                |r| {
+                    Ok(Figures {
+                        date: r.get(0)?,
+                        narration: r.get(1)?,
+                        branch_id: r.get(2)?,
+                        party: Party {
+                            kind: "vendor",
+                            id: r.get(3)?,
+                        },
+                        zero_rated: false,
+                        method: Some(r.get(4)?),
+                        amounts: vec![(Paid, Detail::None, r.get(5)?)],
                     })
                 },
             )
@@ -218,11 +361,22 @@ fn figures(c: &Connection, kind: DocKind, id: &str) -> AppResult<Figures> {
     }
 }
 
-fn ledger_key(ledger: Ledger, f: &Figures, rate_bp: Option<i64>) -> String {
+/// The account a rule posts to: a system account by key, or the account a bill line named.
+fn account_of(c: &Connection, ledger: Ledger, f: &Figures, detail: &Detail) -> AppResult<String> {
+    match (ledger, detail) {
+        (Ledger::Cost, Detail::Account(id)) => Ok(id.clone()),
+        _ => system_account(c, &ledger_key(ledger, f, detail)),
+    }
+}
+
+fn ledger_key(ledger: Ledger, f: &Figures, detail: &Detail) -> String {
     match ledger {
         Ledger::Debtors => "sundry_debtors".into(),
         Ledger::Sales if f.zero_rated => "sales_zero_rated".into(),
-        Ledger::Sales => format!("sales_{}", rate_bp.unwrap_or(0)),
+        Ledger::Sales => match detail {
+            Detail::Rate(bp) => format!("sales_{bp}"),
+            _ => "sales_0".into(),
+        },
         Ledger::OutputCgst => "output_cgst".into(),
         Ledger::OutputSgst => "output_sgst".into(),
         Ledger::OutputIgst => "output_igst".into(),
@@ -230,6 +384,18 @@ fn ledger_key(ledger: Ledger, f: &Figures, rate_bp: Option<i64>) -> String {
         Ledger::Receipt => match f.method.as_deref() {
             Some("cash") => "cash".into(),
             Some("credit") => "sundry_debtors".into(),
+            _ => "bank".into(),
+        },
+        Ledger::Creditors => "sundry_creditors".into(),
+        Ledger::Cost => "purchases".into(),
+        Ledger::InputCgst => "input_cgst".into(),
+        Ledger::InputSgst => "input_sgst".into(),
+        Ledger::InputIgst => "input_igst".into(),
+        Ledger::RcmCgst => "rcm_cgst".into(),
+        Ledger::RcmSgst => "rcm_sgst".into(),
+        Ledger::RcmIgst => "rcm_igst".into(),
+        Ledger::Payment => match f.method.as_deref() {
+            Some("cash") => "cash".into(),
             _ => "bank".into(),
         },
     }
@@ -244,18 +410,15 @@ fn lines_of(c: &Connection, kind: DocKind, f: &Figures) -> AppResult<Vec<Line>> 
         .unwrap_or_default();
     let mut lines = Vec::new();
     for rule in rules {
-        for (figure, rate, amount) in f.amounts.iter().filter(|a| a.0 == rule.figure) {
+        for (figure, detail, amount) in f.amounts.iter().filter(|a| a.0 == rule.figure) {
             debug_assert_eq!(*figure, rule.figure);
-            let party = matches!(rule.ledger, Ledger::Debtors)
+            let party = matches!(rule.ledger, Ledger::Debtors | Ledger::Creditors)
                 || (rule.ledger == Ledger::Receipt && f.method.as_deref() == Some("credit"));
             lines.push(Line {
-                account_id: system_account(c, &ledger_key(rule.ledger, f, *rate))?,
+                account_id: account_of(c, rule.ledger, f, detail)?,
                 debit: rule.debit,
                 amount_paise: *amount,
-                party: party.then(|| Party {
-                    kind: "customer",
-                    id: f.customer_id.clone(),
-                }),
+                party: party.then(|| f.party.clone()),
                 branch_id: Some(f.branch_id.clone()),
             });
         }

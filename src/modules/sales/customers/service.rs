@@ -17,11 +17,11 @@ use crate::tenancy::TenantHandle;
 const NAME_MAX: usize = 200;
 const ADDRESS_MAX: usize = 1000;
 
-/// Where a customer is: the GSTIN (if any) and the state code that goes with it.
+/// Where a customer (or vendor) is: the GSTIN (if any) and the state code that goes with it.
 ///
 /// With a GSTIN the state is the GSTIN's first two digits and a different explicit
 /// state code is refused; without one the explicit code, else `fallback`, is used.
-fn place(
+pub fn place(
     gstin: Option<&str>,
     state_code: Option<&str>,
     fallback: Option<&str>,
@@ -113,7 +113,7 @@ fn registration(
     }
 }
 
-fn email(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
+pub fn email(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
     match blank_as_none(v) {
         None => Some(None),
         Some(e) => p
@@ -122,7 +122,7 @@ fn email(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
     }
 }
 
-fn phone(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
+pub fn phone(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
     match blank_as_none(v) {
         None => Some(None),
         Some(x) => p

@@ -64,6 +64,56 @@ pub fn prune(c: &Connection, now_unix: i64) -> AppResult<usize> {
     )
 }
 
+/// What the client gets: the status code and body, and whether it is a replay.
+pub struct Recorded {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub replayed: bool,
+}
+
+/// Runs `create` (which answers 201 with a body) at most once per user and key, inside the
+/// caller's write transaction: a retry of the same request (`fingerprint`) gets the stored
+/// original response and a different request under the same key is refused. Only
+/// successful responses are stored: a refused request may be retried and is decided afresh.
+pub fn once(
+    c: &Connection,
+    user_id: &str,
+    key: Option<&str>,
+    fingerprint: &str,
+    now_unix: i64,
+    create: impl FnOnce() -> crate::error::AppResult<serde_json::Value>,
+) -> crate::error::AppResult<Recorded> {
+    use crate::error::AppError;
+    prune(c, now_unix)?;
+    if let Some(k) = key {
+        if let Some(saved) = find(c, user_id, k)? {
+            if saved.request_hash != fingerprint {
+                return Err(AppError::IdempotencyMismatch);
+            }
+            let body = serde_json::from_str(&saved.body).map_err(AppError::internal)?;
+            return Ok(Recorded {
+                status: saved.status,
+                body,
+                replayed: true,
+            });
+        }
+    }
+    let body = create()?;
+    if let Some(k) = key {
+        let saved = Saved {
+            request_hash: fingerprint.to_string(),
+            status: 201,
+            body: body.to_string(),
+        };
+        save(c, user_id, k, &saved, now_unix)?;
+    }
+    Ok(Recorded {
+        status: 201,
+        body,
+        replayed: false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,7 @@ fn scope_of(user: &TenantUser) -> Scope {
 }
 
 /// The response of `POST /payments`: fresh or replayed (`Idempotent-Replayed: true`).
-pub struct PaymentResponse(service::Recorded);
+pub struct PaymentResponse(pub service::Recorded);
 
 impl<'r> Responder<'r, 'static> for PaymentResponse {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {

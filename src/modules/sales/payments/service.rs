@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::idempotency::{self, Saved};
+use super::idempotency;
 use super::model::{CreatePayment, Payment, PaymentMethod};
 use super::repo;
 use crate::audit::{self, Actor};
@@ -158,17 +158,10 @@ pub fn apply(
     Ok(payment)
 }
 
-/// What the client gets: the status code and body, and whether it is a replay.
-pub struct Recorded {
-    pub status: u16,
-    pub body: serde_json::Value,
-    pub replayed: bool,
-}
+pub use super::idempotency::Recorded;
 
 /// Records a payment; with an Idempotency-Key, a retry of the same request returns the
 /// stored original response and a different request under the same key is refused.
-/// Only successful responses are stored: a refused request may be retried and is decided
-/// afresh.
 pub fn record(
     tenant: &Arc<TenantHandle>,
     scope: &Scope,
@@ -182,34 +175,9 @@ pub fn record(
     let hash = idempotency::fingerprint(ROUTE, &canonical);
     let now = clock::unix_now();
     tenant.db.write_blocking(|tx| {
-        idempotency::prune(tx, now)?;
-        if let Some(k) = key {
-            if let Some(saved) = idempotency::find(tx, user_id, k)? {
-                if saved.request_hash != hash {
-                    return Err(AppError::IdempotencyMismatch);
-                }
-                let body = serde_json::from_str(&saved.body).map_err(AppError::internal)?;
-                return Ok(Recorded {
-                    status: saved.status,
-                    body,
-                    replayed: true,
-                });
-            }
-        }
-        let payment = apply(tx, scope, user_id, &checked, actor)?;
-        let body = serde_json::to_value(&payment).map_err(AppError::internal)?;
-        if let Some(k) = key {
-            let saved = Saved {
-                request_hash: hash.clone(),
-                status: 201,
-                body: body.to_string(),
-            };
-            idempotency::save(tx, user_id, k, &saved, now)?;
-        }
-        Ok(Recorded {
-            status: 201,
-            body,
-            replayed: false,
+        idempotency::once(tx, user_id, key, &hash, now, || {
+            let payment = apply(tx, scope, user_id, &checked, actor)?;
+            serde_json::to_value(&payment).map_err(AppError::internal)
         })
     })
 }

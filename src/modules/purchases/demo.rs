@@ -1,0 +1,297 @@
+//! Purchases for `bisman serve --demo`: vendors in two states (regular, composition and
+//! unregistered), three months of bills — one under reverse charge, one with credit
+//! blocked under s. 17(5), one bill of supply — and payments, some partial, so the
+//! payables report has every bucket. Entered through the same services a user calls.
+
+use std::sync::Arc;
+
+use time::Duration;
+
+use super::bills::model::{BillLineRequest, CreateBill, Itc};
+use super::bills::service as bills;
+use super::payments::model::{CreateVendorPayment, PayMethod};
+use super::payments::service as payments;
+use super::vendors::model::{CreateVendor, VendorRegistration};
+use super::vendors::service as vendors;
+use crate::audit::Actor;
+use crate::clock;
+use crate::domain::format_iso_date;
+use crate::error::{AppError, AppResult};
+use crate::modules::fields::BranchScope;
+use crate::modules::sales::demo::demo_gstin;
+use crate::tenancy::TenantHandle;
+
+/// What was made.
+pub struct Seeded {
+    pub vendors: usize,
+    pub bills: usize,
+    pub payments: usize,
+}
+
+fn vendor(
+    t: &Arc<TenantHandle>,
+    actor: &Actor,
+    name: &str,
+    gstin: Option<String>,
+    state: &str,
+    registration: VendorRegistration,
+) -> AppResult<String> {
+    let req = CreateVendor {
+        name: name.into(),
+        gstin,
+        state_code: Some(state.into()),
+        email: None,
+        phone: None,
+        billing_address: Some(format!("{name}, state {state}")),
+        registration: Some(registration),
+    };
+    Ok(vendors::create(t, &req, actor)?.id)
+}
+
+fn item_line(item: &str, qty: i64, price: i64) -> BillLineRequest {
+    BillLineRequest {
+        item_id: Some(item.into()),
+        account_id: None,
+        description: None,
+        hsn_sac: None,
+        quantity: serde_json::json!(qty),
+        unit_price_paise: price,
+        discount_paise: None,
+        gst_rate_bp: None,
+        itc: None,
+    }
+}
+
+fn account_line(
+    account: &str,
+    what: &str,
+    sac: &str,
+    price: i64,
+    rate: i64,
+    itc: Itc,
+) -> BillLineRequest {
+    BillLineRequest {
+        item_id: None,
+        account_id: Some(account.into()),
+        description: Some(what.into()),
+        hsn_sac: Some(sac.into()),
+        quantity: serde_json::json!(1),
+        unit_price_paise: price,
+        discount_paise: None,
+        gst_rate_bp: Some(rate),
+        itc: Some(itc),
+    }
+}
+
+/// Seeds once (skipped when vendors exist); None when skipped.
+pub fn seed(
+    t: &Arc<TenantHandle>,
+    owner_id: &str,
+    branches: &[String],
+) -> AppResult<Option<Seeded>> {
+    type Found = (Option<i64>, Vec<(String, i64)>, Vec<(String, String)>);
+    let (any, items, accounts): Found = t.db.read_blocking(|c| {
+        let any = rusqlite::OptionalExtension::optional(c.query_row(
+            "SELECT 1 FROM vendors LIMIT 1",
+            [],
+            |r| r.get(0),
+        ))?;
+        let mut stmt = c.prepare("SELECT id, unit_price_paise FROM items ORDER BY sku LIMIT 8")?;
+        let items = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = c.prepare("SELECT code, id FROM accounts")?;
+        let accounts = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok((any, items, accounts))
+    })?;
+    if any.is_some() || items.len() < 8 || branches.len() < 3 {
+        return Ok(None);
+    }
+    let account = |code: &str| -> AppResult<String> {
+        accounts
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, id)| id.clone())
+            .ok_or_else(|| AppError::internal(format!("demo: no account {code}")))
+    };
+    let gstin = |state: &str, n: usize| {
+        demo_gstin(state, n).ok_or_else(|| AppError::internal("demo vendor GSTIN"))
+    };
+    let actor = Actor {
+        actor_id: Some(owner_id.to_string()),
+        request_id: Some("demo-seed".into()),
+        ip: None,
+    };
+    use VendorRegistration::*;
+    let wholesale = vendor(
+        t,
+        &actor,
+        "Shree Ganesh Wholesale Traders",
+        Some(gstin("27", 301)?),
+        "27",
+        Regular,
+    )?;
+    let packaging = vendor(
+        t,
+        &actor,
+        "Nandi Packaging Industries",
+        Some(gstin("29", 302)?),
+        "29",
+        Regular,
+    )?;
+    let transport = vendor(t, &actor, "Sai Ram Roadways", None, "27", Unregistered)?;
+    let caterer = vendor(
+        t,
+        &actor,
+        "Annapurna Caterers",
+        Some(gstin("27", 303)?),
+        "27",
+        Regular,
+    )?;
+    let stationer = vendor(
+        t,
+        &actor,
+        "Shivam Stationers",
+        Some(gstin("27", 304)?),
+        "27",
+        Composition,
+    )?;
+
+    let all = BranchScope::all();
+    let today = clock::today();
+    let (mum, blr) = (&branches[0], &branches[2]);
+    let cost = |i: usize| items[i].1 * 7 / 10;
+    let mut made: Vec<(String, i64)> = Vec::new();
+    let mut bill = |vendor: &str,
+                    branch: &str,
+                    no: String,
+                    day: time::Date,
+                    rcm: bool,
+                    lines: Vec<BillLineRequest>|
+     -> AppResult<()> {
+        let req = CreateBill {
+            vendor_id: vendor.into(),
+            branch_id: branch.into(),
+            supplier_invoice_no: no,
+            supplier_invoice_date: format_iso_date(day),
+            posting_date: None,
+            due_date: format_iso_date(day + Duration::days(30)),
+            reverse_charge: Some(rcm),
+            lines,
+            notes: None,
+        };
+        let draft = bills::create(t, &all, &req, &actor)?;
+        let posted = bills::post(t, &all, &draft.id, None, &actor)?;
+        made.push((posted.id, posted.grand_total_paise));
+        Ok(())
+    };
+    for month in 0..3i64 {
+        let day = today - Duration::days(85 - month * 30);
+        let m = usize::try_from(month).unwrap_or(0);
+        bill(
+            &wholesale,
+            mum,
+            format!("SGW/{}", 101 + month),
+            day,
+            false,
+            vec![
+                item_line(&items[m].0, 40, cost(m)),
+                item_line(&items[m + 3].0, 25, cost(m + 3)),
+            ],
+        )?;
+        bill(
+            &packaging,
+            mum,
+            format!("NPI-{:04}", 7 + month),
+            day + Duration::days(2),
+            false,
+            vec![item_line(&items[6].0, 100, cost(6))],
+        )?;
+        bill(
+            &packaging,
+            blr,
+            format!("NPI-{:04}", 57 + month),
+            day + Duration::days(3),
+            false,
+            vec![item_line(&items[7].0, 60, cost(7))],
+        )?;
+    }
+    let last = today - Duration::days(20);
+    bill(
+        &transport,
+        mum,
+        "LR-4471".into(),
+        last,
+        true,
+        vec![account_line(
+            &account("5210")?,
+            "Freight inward, goods transport (GTA)",
+            "996511",
+            1_850_000,
+            500,
+            Itc::Eligible,
+        )],
+    )?;
+    bill(
+        &caterer,
+        mum,
+        "AC/2026/318".into(),
+        last + Duration::days(2),
+        false,
+        vec![account_line(
+            &account("5350")?,
+            "Staff lunch, annual stock-taking",
+            "996334",
+            2_400_000,
+            500,
+            Itc::Blocked,
+        )],
+    )?;
+    bill(
+        &stationer,
+        mum,
+        "SS-88".into(),
+        last + Duration::days(4),
+        false,
+        vec![account_line(
+            &account("5350")?,
+            "Office stationery (bill of supply)",
+            "4820",
+            365_000,
+            0,
+            Itc::Ineligible,
+        )],
+    )?;
+    // The first two months are paid, one bill of the third in part; the rest is open.
+    let mut paid = 0;
+    for (i, (id, total)) in made.iter().enumerate().take(7) {
+        let amount = if i == 6 { total / 2 } else { *total };
+        if amount <= 0 {
+            continue;
+        }
+        let req = CreateVendorPayment {
+            bill_id: id.clone(),
+            amount_paise: amount,
+            method: if i % 3 == 2 {
+                PayMethod::Cheque
+            } else {
+                PayMethod::BankTransfer
+            },
+            reference: Some(format!("UTR{:06}", 240_100 + i)),
+            paid_on: Some(format_iso_date(if i == 6 {
+                today - Duration::days(10)
+            } else {
+                today - Duration::days(40 - i64::try_from(i).unwrap_or(0))
+            })),
+        };
+        payments::record(t, &all, owner_id, &req, None, &actor)?;
+        paid += 1;
+    }
+    Ok(Some(Seeded {
+        vendors: 5,
+        bills: made.len(),
+        payments: paid,
+    }))
+}
