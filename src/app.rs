@@ -281,5 +281,6 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .mount("/api/v1", crate::modules::sales::routes())
         .mount("/api/v1", crate::modules::books::routes())
         .mount("/api/v1", crate::modules::purchases::routes())
+        .mount("/api/v1", crate::modules::stock::routes())
         .mount("/api/v1", crate::modules::files::routes())
 }

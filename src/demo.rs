@@ -67,8 +67,8 @@ fn seed_sales(core: &Core) -> Result<(), Failure> {
     }
     if let Some(p) = crate::modules::purchases::demo::seed(&tenant, &owner, &branches)? {
         println!(
-            "Demo purchases: {} vendors, {} bills posted (one reverse charge, one with blocked credit), {} vendor payments",
-            p.vendors, p.bills, p.payments
+            "Demo purchases: {} vendors, {} bills posted (one reverse charge, one with blocked credit), {} vendor payments; {} goods kept in stock with a transfer, sales and a return",
+            p.vendors, p.bills, p.payments, p.stocked
         );
     }
     Ok(())

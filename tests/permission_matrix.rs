@@ -87,6 +87,10 @@ struct World {
     /// A posted bill with a balance, for reads and payments.
     bill: String,
     vendor_payment: String,
+    /// A second Maharashtra branch under the same GSTIN, and a stocked item held at MUM.
+    pune: String,
+    stocked: String,
+    transfer: String,
     n: Cell<u32>,
 }
 
@@ -1271,6 +1275,72 @@ fn cases() -> Vec<Case> {
             200,
             |_| none("/api/v1/reports/payables"),
         ),
+        case(
+            M::GET,
+            "/api/v1/stock-transfers",
+            &["stock.reports:read"],
+            200,
+            |_| none("/api/v1/stock-transfers"),
+        ),
+        // One unit a time from the stocked item's Mumbai stock to Pune (one GSTIN).
+        case(
+            M::POST,
+            "/api/v1/stock-transfers",
+            &["stock.transfers:write"],
+            201,
+            |w| {
+                body(
+                    "/api/v1/stock-transfers",
+                    json!({"from_branch_id": w.branch, "to_branch_id": w.pune, "date": "2026-06-20",
+                        "lines": [{"item_id": w.stocked, "quantity": 0.001}]}),
+                )
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/stock-transfers/{id}",
+            &["stock.reports:read"],
+            200,
+            |w| none(format!("/api/v1/stock-transfers/{}", w.transfer)),
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/stock",
+            &["stock.reports:read"],
+            200,
+            |_| none("/api/v1/reports/stock"),
+        ),
+        case(
+            M::GET,
+            "/api/v1/reports/stock-ledger",
+            &["stock.reports:read"],
+            200,
+            |w| {
+                none(format!(
+                    "/api/v1/reports/stock-ledger?item_id={}",
+                    w.stocked
+                ))
+            },
+        ),
+        case(
+            M::GET,
+            "/api/v1/stock/settings",
+            &["stock.reports:read"],
+            200,
+            |_| none("/api/v1/stock/settings"),
+        ),
+        case(
+            M::PUT,
+            "/api/v1/stock/settings",
+            &["stock.settings:write"],
+            200,
+            |_| {
+                body(
+                    "/api/v1/stock/settings",
+                    json!({"allow_negative_stock": false}),
+                )
+            },
+        ),
     ]
 }
 
@@ -1334,6 +1404,9 @@ fn world() -> World {
         vendor: String::new(),
         bill: String::new(),
         vendor_payment: String::new(),
+        pune: String::new(),
+        stocked: String::new(),
+        transfer: String::new(),
         n: Cell::new(0),
     };
     // A registered seller, so invoices and notes can be issued.
@@ -1402,6 +1475,35 @@ fn world() -> World {
         json!({"name": "Ganesh Wholesale", "gstin": "27AAGCB7383J1Z8"}),
     );
     w.bill = w.new_posted_bill();
+    w.pune = w.created(
+        "/api/v1/branches",
+        json!({"code": "PUN", "name": "Pune", "state_code": "27", "address": "Bhosari",
+            "gstin": "27AAPFU0939F1ZV"}),
+    );
+    w.stocked = w.created(
+        "/api/v1/items",
+        json!({"sku": "RICE", "name": "Rice bag", "hsn_sac": "1006", "unit": "bag",
+            "unit_price_paise": 250000, "gst_rate_bp": 500, "track_stock": true}),
+    );
+    let stock_bill = w.created(
+        "/api/v1/bills",
+        json!({"vendor_id": w.vendor, "branch_id": w.branch, "supplier_invoice_no": "STOCK-1",
+            "supplier_invoice_date": "2026-06-01", "due_date": "2026-07-01",
+            "lines": [{"item_id": w.stocked, "quantity": 100, "unit_price_paise": 200000}]}),
+    );
+    json_of(
+        w.app.post(
+            &w.owner,
+            &format!("/api/v1/bills/{stock_bill}/post"),
+            &json!({}),
+        ),
+        200,
+    );
+    w.transfer = w.created(
+        "/api/v1/stock-transfers",
+        json!({"from_branch_id": w.branch, "to_branch_id": w.pune, "date": "2026-06-02",
+            "lines": [{"item_id": w.stocked, "quantity": 1}]}),
+    );
     w.vendor_payment = w.created(
         "/api/v1/vendor-payments",
         json!({"bill_id": w.bill, "amount_paise": 1000, "method": "cash", "paid_on": "2026-06-20"}),

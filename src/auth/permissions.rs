@@ -60,6 +60,9 @@ catalogue! {
     "purchases.payments:read" => "List and view payments to vendors",
     "purchases.payments:write" => "Record payments to vendors",
     "reports.payables:read" => "View the payables report",
+    "stock.reports:read" => "View stock, stock ledgers, transfers and the stock settings",
+    "stock.transfers:write" => "Transfer stock between branches of one GSTIN",
+    "stock.settings:write" => "Allow or refuse negative stock",
     "audit.log:read" => "View and verify the audit trail",
 }
 
@@ -100,6 +103,7 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<&'static str>> {
             .filter(|n| {
                 n.starts_with("sales.")
                     || n.starts_with("purchases.")
+                    || n.starts_with("stock.")
                     || n.starts_with("reports.")
                     || n.starts_with("books.")
             })
@@ -111,6 +115,7 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<&'static str>> {
             "sales.items:read",
             "sales.invoices:read",
             "sales.invoices:write",
+            "stock.reports:read",
         ],
         "auditor" => all_reads().chain(["audit.log:read"]).collect(),
         _ => return None,

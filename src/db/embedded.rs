@@ -41,6 +41,11 @@ static TENANT: &[Migration] = &[
         name: "purchases",
         sql: include_str!("../../migrations/tenant/0005_purchases.sql"),
     },
+    Migration {
+        version: 6,
+        name: "stock",
+        sql: include_str!("../../migrations/tenant/0006_stock.sql"),
+    },
 ];
 
 /// Books start with every document already issued posted, in migration 4's transaction.
@@ -94,7 +99,8 @@ mod tests {
             vec![
                 (3, "tax_documents".to_string()),
                 (4, "books".to_string()),
-                (5, "purchases".to_string())
+                (5, "purchases".to_string()),
+                (6, "stock".to_string())
             ]
         );
         let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;

@@ -199,6 +199,13 @@ impl Modify for Problems {
         crate::modules::purchases::payments::routes::create_vendor_payment,
         crate::modules::purchases::payments::routes::get_vendor_payment,
         crate::modules::purchases::payables::payables,
+        crate::modules::stock::transfers::routes::list_transfers,
+        crate::modules::stock::transfers::routes::create_transfer,
+        crate::modules::stock::transfers::routes::get_transfer,
+        crate::modules::stock::reports::stock,
+        crate::modules::stock::reports::stock_ledger,
+        crate::modules::stock::settings::get_settings,
+        crate::modules::stock::settings::put_settings,
     ),
     components(schemas(Problem)),
     modifiers(&Problems),
@@ -212,6 +219,7 @@ impl Modify for Problems {
         (name = "documents", description = "Documents attached to employees and invoices: PDF, PNG or JPEG by content, scanned for malware when a scanner is configured, stored encrypted"),
         (name = "books", description = "Double-entry books: the chart of accounts, journals (every issued document posts one in its own transaction), the lock date, year close, and the trial balance, profit and loss, balance sheet, ledgers, statements of account and day book"),
         (name = "purchases", description = "Vendors, purchase bills (input tax credit per line, reverse charge, duplicate supplier invoices refused) and payments to vendors"),
+        (name = "stock", description = "Stock per branch at weighted average cost: movements from bills, invoices, sales returns and transfers (with delivery challans), the negative-stock setting, and the stock and stock-ledger reports"),
         (name = "reports", description = "Reports"),
         (name = "system", description = "System administration (never tenant data)"),
         (name = "operations", description = "Health, readiness, metrics"),
@@ -370,6 +378,14 @@ fn field_rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         json!({"pattern": NAME, "maxLength": 500}),
     ));
     rules.push(("CreateVendorPayment", "paid_on", pattern(DATE)));
+    rules.push(("CreateTransfer", "date", pattern(REQUIRED_DATE)));
+    rules.push((
+        "CreateTransfer",
+        "from_branch_id",
+        json!({"format": "uuid"}),
+    ));
+    rules.push(("CreateTransfer", "to_branch_id", json!({"format": "uuid"})));
+    rules.push(("TransferLineRequest", "item_id", json!({"format": "uuid"})));
     rules.push(("CreateVendorPayment", "amount_paise", json!({"minimum": 1})));
     rules.push(("PutCompany", "legal_name", name_rule.clone()));
     rules.push(("PutCompany", "pan", pattern(PAN)));

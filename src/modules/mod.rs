@@ -11,4 +11,5 @@ pub mod iam;
 pub mod org;
 pub mod purchases;
 pub mod sales;
+pub mod stock;
 pub mod system;

@@ -22,6 +22,9 @@ import {
   renderReports, renderTrialBalance, renderProfitAndLoss, renderBalanceSheet, renderLedger, renderCashBook,
   renderBankBook, renderDayBook, renderStatement, renderPayment,
 } from './pages-reports.js';
+import {
+  renderVendors, renderVendor, renderBills, renderBill, renderBillForm, renderVendorPayments, renderVendorPayment, renderPayables,
+} from './pages-purchases.js';
 import { renderAudit } from './pages-audit.js';
 import { renderTenants } from './pages-system.js';
 
@@ -32,6 +35,10 @@ const NAV = [
   { href: '#/debit-notes', label: 'Debit notes', perm: 'sales.debit_notes:read', sub: true },
   { href: '#/customers', label: 'Customers', perm: 'sales.customers:read' },
   { href: '#/items', label: 'Items', perm: 'sales.items:read' },
+  { href: '#/bills', label: 'Bills', perm: 'purchases.bills:read' },
+  { href: '#/vendor-payments', label: 'Vendor payments', perm: 'purchases.payments:read', sub: true },
+  { href: '#/vendors', label: 'Vendors', perm: 'purchases.vendors:read' },
+  { href: '#/payables', label: 'Payables', perm: 'reports.payables:read' },
   { href: '#/journals', label: 'Journals', perm: 'books.journals:read' },
   { href: '#/accounts', label: 'Chart of accounts', perm: 'books.accounts:read', sub: true },
   { href: '#/reports', label: 'Reports', perm: 'books.reports:read' },
@@ -75,6 +82,15 @@ const ROUTES = [
   ['/debit-notes/new', renderDebitNoteForm],
   ['/debit-notes/:id', renderDebitNote],
   ['/payments/:id', renderPayment],
+  ['/vendors', renderVendors],
+  ['/vendors/:id', renderVendor],
+  ['/bills', renderBills],
+  ['/bills/new', renderBillForm],
+  ['/bills/:id', renderBill],
+  ['/bills/:id/edit', renderBillForm],
+  ['/vendor-payments', renderVendorPayments],
+  ['/vendor-payments/:id', renderVendorPayment],
+  ['/payables', renderPayables],
   ['/accounts', renderAccounts],
   ['/journals', renderJournals],
   ['/journals/new', renderJournalForm],

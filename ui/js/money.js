@@ -145,6 +145,26 @@ export function invoiceTotals(lines, intraState) {
   return sumRounded(lines.map((l) => lineTax(l, intraState)));
 }
 
+// A purchase bill: lines as invoiceTotals (each may carry itc: 'eligible' (the default),
+// 'ineligible' or 'blocked'), plus the input tax credit of the eligible lines. On
+// reverse charge the vendor is owed the taxable value only (the tax is ours to pay to
+// the government): the grand total is the taxable value, rounded like any grand total,
+// while the tax heads still show the tax.
+export function billTotals(lines, mode, reverseCharge = false) {
+  const perLine = lines.map((l) => lineTax(l, mode));
+  const t = sumRounded(perLine);
+  const itc = { cgst: 0n, sgst: 0n, igst: 0n };
+  perLine.forEach((l, i) => {
+    if ((lines[i].itc || 'eligible') !== 'eligible') return;
+    itc.cgst += l.cgst;
+    itc.sgst += l.sgst;
+    itc.igst += l.igst;
+  });
+  itc.total = itc.cgst + itc.sgst + itc.igst;
+  const owed = reverseCharge ? sumRounded(perLine.map((l) => ({ ...l, cgst: 0n, sgst: 0n, igst: 0n }))) : t;
+  return { ...t, sum: owed.sum, roundOff: owed.roundOff, grand: owed.grand, itc };
+}
+
 // Financial year of an ISO date as "YY-YY" (April to March): 2026-12-03 -> "26-27".
 export function fyShort(iso) {
   const y = Number(iso.slice(0, 4));

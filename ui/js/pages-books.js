@@ -56,6 +56,9 @@ const SOURCES = {
   credit_note: ['credit-notes', 'Credit note'],
   debit_note: ['debit-notes', 'Debit note'],
   payment: ['payments', 'Payment'],
+  bill: ['bills', 'Bill'],
+  bill_cancellation: ['bills', 'Bill cancellation'],
+  vendor_payment: ['vendor-payments', 'Vendor payment'],
 };
 export function sourceName(src) {
   if (!src) return 'Manual';
@@ -220,12 +223,13 @@ export async function renderJournals(main, _p, query) {
 }
 
 // A journal's lines with a totals row.
-export function journalLinesTable(j, { branches = [], customers = new Map(), caption } = {}) {
+export function journalLinesTable(j, { branches = [], customers = new Map(), vendors = new Map(), caption } = {}) {
   const canLedger = session.can('books.reports:read');
   const branchName = (id) => { const b = branches.find((x) => x.id === id); return b ? b.code : (id ? 'Branch' : '—'); };
   const party = (p) => {
     if (!p) return '—';
     if (p.type === 'customer') return h('a', { href: `#/customers/${p.id}` }, customers.get(p.id)?.name || 'Customer');
+    if (p.type === 'vendor') return h('a', { href: `#/vendors/${p.id}` }, vendors.get(p.id)?.name || 'Vendor');
     return titleCase(p.type);
   };
   return h('div.table-wrap', h('table.table',
@@ -248,12 +252,16 @@ export async function renderJournal(main, { id }) {
   let j;
   let branches = [];
   let customers = new Map();
+  let vendors = new Map();
   try {
     j = await api('GET', `/api/v1/journals/${id}`);
     const needCustomers = (j.lines || []).some((l) => l.party?.type === 'customer') && session.can('sales.customers:read');
-    [branches, customers] = await Promise.all([
+    const needVendors = (j.lines || []).some((l) => l.party?.type === 'vendor') && session.can('purchases.vendors:read');
+    const byIdMap = (list) => new Map(list.map((x) => [x.id, x]));
+    [branches, customers, vendors] = await Promise.all([
       (j.lines || []).some((l) => l.branch_id) ? branchList() : [],
-      needCustomers ? getAll('/api/v1/customers').then((cs) => new Map(cs.map((c) => [c.id, c]))).catch(() => new Map()) : new Map(),
+      needCustomers ? getAll('/api/v1/customers').then(byIdMap).catch(() => new Map()) : new Map(),
+      needVendors ? getAll('/api/v1/vendors').then(byIdMap).catch(() => new Map()) : new Map(),
     ]);
   } catch (e) {
     put(clear(main), pageHeader('Journal'), problemBox(e));
@@ -277,7 +285,7 @@ export async function renderJournal(main, { id }) {
     ['Amount', h('strong', fmtPaise(j.total_paise))],
     ['Posted', fmtInstant(j.created_at)],
   ])));
-  put(main, h('section.panel', { 'aria-labelledby': 'jv-lines-h' }, h('h2', { id: 'jv-lines-h' }, 'Lines'), journalLinesTable(j, { branches, customers })));
+  put(main, h('section.panel', { 'aria-labelledby': 'jv-lines-h' }, h('h2', { id: 'jv-lines-h' }, 'Lines'), journalLinesTable(j, { branches, customers, vendors })));
   // Numbers of the linked journals, for the link texts.
   for (const [key, rid] of [['reverses', j.reverses_id], ['reversed-by', j.reversed_by_id]]) {
     if (!rid) continue;

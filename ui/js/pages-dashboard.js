@@ -27,13 +27,14 @@ export function outstandingOf(row) {
   return AGING_BUCKETS.reduce((a, [k]) => a + bucketAmount(row, k), 0n);
 }
 
-function agingChart(totals) {
+// Bars of the four aging buckets (receivables here, payables on the Payables page).
+export function agingChart(totals, label = 'Receivables by aging bucket') {
   const max = totals.reduce((m, t) => (t > m ? t : m), 1n);
   const rowH = 34;
   const width = 600;
   const labelW = 120;
   const barMax = width - labelW - 150;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${rowH * totals.length}`, class: 'chart', role: 'img', 'aria-label': 'Receivables by aging bucket' },
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${rowH * totals.length}`, class: 'chart', role: 'img', 'aria-label': label },
     AGING_BUCKETS.map(([, label], i) => {
       const w = Number((totals[i] * BigInt(barMax)) / max);
       const y = i * rowH;

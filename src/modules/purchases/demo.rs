@@ -26,6 +26,170 @@ pub struct Seeded {
     pub vendors: usize,
     pub bills: usize,
     pub payments: usize,
+    pub stocked: usize,
+}
+
+/// Goods the demo keeps in stock: (SKU, name, HSN, unit, selling price, rate, cost).
+const STOCKED: [(&str, &str, &str, &str, i64, i64, i64); 3] = [
+    (
+        "STK-RICE25",
+        "Basmati rice, 25 kg bag",
+        "1006",
+        "bag",
+        245_000,
+        500,
+        189_000,
+    ),
+    (
+        "STK-OIL15",
+        "Sunflower oil, 15 L tin",
+        "1512",
+        "tin",
+        215_000,
+        500,
+        176_050,
+    ),
+    (
+        "STK-CTN100",
+        "Corrugated cartons, bundle of 100",
+        "4819",
+        "bundle",
+        120_000,
+        1200,
+        84_500,
+    ),
+];
+
+/// Stock: the tracked goods are bought at Mumbai and Bengaluru, Mumbai sends some to Pune
+/// under a delivery challan, sells some and takes one bag back on a sales return.
+fn seed_stock(
+    t: &Arc<TenantHandle>,
+    actor: &Actor,
+    vendor: &str,
+    branches: &[String],
+) -> AppResult<usize> {
+    use crate::modules::sales::invoices::{model::*, service as invoices};
+    use crate::modules::sales::items::{model::CreateItem, service as items};
+    use crate::modules::sales::notes::{model::*, service as notes};
+    use crate::modules::stock::transfers::{model::*, service as transfers};
+    let all = BranchScope::all();
+    let today = clock::today();
+    let (mum, pun, blr) = (&branches[0], &branches[1], &branches[2]);
+    let mut ids = Vec::new();
+    for (sku, name, hsn, unit, price, rate, _) in STOCKED {
+        let req = CreateItem {
+            sku: sku.into(),
+            name: name.into(),
+            hsn_sac: hsn.into(),
+            unit: unit.into(),
+            unit_price_paise: price,
+            gst_rate_bp: rate,
+            track_stock: Some(true),
+        };
+        ids.push(items::create(t, &req, actor)?.id);
+    }
+    for (n, (branch, days)) in [(mum, 70), (blr, 65), (mum, 35)].into_iter().enumerate() {
+        let day = today - Duration::days(days);
+        let lines = STOCKED
+            .iter()
+            .zip(&ids)
+            .map(|((.., cost), id)| {
+                item_line(
+                    id,
+                    40 + 10 * i64::try_from(n).unwrap_or(0),
+                    *cost + 2_500 * i64::try_from(n).unwrap_or(0),
+                )
+            })
+            .collect();
+        let req = CreateBill {
+            vendor_id: vendor.into(),
+            branch_id: branch.clone(),
+            supplier_invoice_no: format!("SGW/S{}", 201 + n),
+            supplier_invoice_date: format_iso_date(day),
+            posting_date: None,
+            due_date: format_iso_date(day + Duration::days(45)),
+            reverse_charge: Some(false),
+            lines,
+            notes: Some("Stock purchase".into()),
+        };
+        let draft = bills::create(t, &all, &req, actor)?;
+        bills::post(t, &all, &draft.id, None, actor)?;
+    }
+    transfers::create(
+        t,
+        &all,
+        &CreateTransfer {
+            from_branch_id: mum.clone(),
+            to_branch_id: pun.clone(),
+            date: format_iso_date(today - Duration::days(30)),
+            lines: vec![
+                TransferLineRequest {
+                    item_id: ids[0].clone(),
+                    quantity: serde_json::json!(12),
+                },
+                TransferLineRequest {
+                    item_id: ids[1].clone(),
+                    quantity: serde_json::json!(6.5),
+                },
+            ],
+            notes: Some("Weekly replenishment of the Pune depot".into()),
+        },
+        actor,
+    )?;
+    let customer: Option<String> = t.db.read_blocking(|c| {
+        Ok(rusqlite::OptionalExtension::optional(c.query_row(
+            "SELECT id FROM customers WHERE state_code = '27' AND registration = 'regular' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        ))?)
+    })?;
+    let Some(customer) = customer else {
+        return Ok(ids.len());
+    };
+    let mut sold = Vec::new();
+    for (days, qty) in [(25, 8), (12, 15)] {
+        let day = today - Duration::days(days);
+        let req = CreateInvoice {
+            branch_id: mum.clone(),
+            customer_id: customer.clone(),
+            invoice_date: format_iso_date(day),
+            due_date: format_iso_date(day + Duration::days(30)),
+            lines: ids
+                .iter()
+                .map(|id| LineRequest {
+                    item_id: id.clone(),
+                    quantity: serde_json::json!(qty),
+                    unit_price_paise: None,
+                    discount_paise: None,
+                })
+                .collect(),
+            notes: None,
+            lut: None,
+            reverse_charge: None,
+        };
+        let draft = invoices::create(t, &None, &req, actor)?;
+        sold.push(invoices::issue(t, &None, &draft.id, None, actor)?);
+    }
+    if let Some(first) = sold.first() {
+        let note = notes::create(
+            t,
+            &None,
+            NoteKind::Credit,
+            &CreateNote {
+                invoice_id: first.id.clone(),
+                note_date: format_iso_date(today - Duration::days(20)),
+                reason: NoteReason::SalesReturn,
+                lines: vec![NoteLineRequest {
+                    invoice_line: 1,
+                    quantity: Some(serde_json::json!(1)),
+                    taxable_paise: None,
+                }],
+            },
+            actor,
+        )?;
+        notes::issue(t, &None, NoteKind::Credit, &note.id, None, actor)?;
+    }
+    Ok(ids.len())
 }
 
 fn vendor(
@@ -289,9 +453,11 @@ pub fn seed(
         payments::record(t, &all, owner_id, &req, None, &actor)?;
         paid += 1;
     }
+    let stocked = seed_stock(t, &actor, &wholesale, branches)?;
     Ok(Some(Seeded {
         vendors: 5,
-        bills: made.len(),
+        bills: made.len() + 3,
         payments: paid,
+        stocked,
     }))
 }

@@ -254,6 +254,7 @@ fn seed_items(t: &Arc<TenantHandle>, dice: &mut Dice, actor: &Actor) -> AppResul
             unit: unit.to_string(),
             unit_price_paise: price,
             gst_rate_bp: i64::from(rate),
+            track_stock: None,
         };
         ids.push(items::create(t, &req, actor)?.id);
     }

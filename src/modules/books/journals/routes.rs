@@ -27,13 +27,17 @@ fn scope_of(user: &TenantUser) -> BranchScope {
 }
 
 const KINDS: [&str; 4] = ["document", "manual", "reversal", "closing"];
-const SOURCES: [&str; 6] = [
+const SOURCES: [&str; 10] = [
     "invoice",
     "invoice_cancellation",
     "credit_note",
     "debit_note",
     "payment",
     "year_close",
+    "bill",
+    "bill_cancellation",
+    "vendor_payment",
+    "stock_transfer",
 ];
 
 fn one_of(name: &str, v: Option<&str>, allowed: &[&str]) -> AppResult<Option<String>> {
@@ -67,7 +71,7 @@ pub fn seq_cursor(page: &PageRequest) -> AppResult<Option<i64>> {
         ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD"),
         ("kind" = Option<String>, Query, description = "document, manual, reversal or closing"),
-        ("source_type" = Option<String>, Query, description = "invoice, invoice_cancellation, credit_note, debit_note, payment or year_close"),
+        ("source_type" = Option<String>, Query, description = "invoice, invoice_cancellation, credit_note, debit_note, payment, year_close, bill, bill_cancellation, vendor_payment or stock_transfer"),
         ("source_id" = Option<String>, Query, description = "the document's id")),
     responses((status = 200, description = "A page of journals", body = Page<Journal>)))]
 #[allow(clippy::too_many_arguments)]

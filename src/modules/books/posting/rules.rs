@@ -16,6 +16,7 @@ pub enum DocKind {
     Payment,
     Bill,
     VendorPayment,
+    StockTransfer,
 }
 
 impl DocKind {
@@ -27,6 +28,7 @@ impl DocKind {
             DocKind::Payment => "payment",
             DocKind::Bill => "bill",
             DocKind::VendorPayment => "vendor_payment",
+            DocKind::StockTransfer => "stock_transfer",
         }
     }
 }
@@ -57,6 +59,13 @@ pub enum Figure {
     RcmIgst,
     /// Money paid to a vendor.
     Paid,
+    /// The cost of goods that left stock (negative: came back), per branch.
+    StockOut,
+    /// A value cleared from stock when its quantity came back to zero, per branch.
+    StockAdjust,
+    /// Goods moved by a transfer, at the receiving and at the sending branch.
+    TransferIn,
+    TransferOut,
 }
 
 /// Where a figure goes.
@@ -85,6 +94,10 @@ pub enum Ledger {
     RcmIgst,
     /// Cash-in-hand for cash, Bank otherwise.
     Payment,
+    /// Stock-in-hand.
+    Stock,
+    CostOfGoodsSold,
+    StockAdjustment,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +124,15 @@ const fn cr(figure: Figure, ledger: Ledger) -> Rule {
 }
 
 use Figure::*;
+
+/// Perpetual stock: goods leave at average cost (a negative figure — goods coming back
+/// on a return — swaps the sides), and a value left with no quantity is cleared.
+const STOCK: &[Rule] = &[
+    dr(StockOut, Ledger::CostOfGoodsSold),
+    cr(StockOut, Ledger::Stock),
+    dr(StockAdjust, Ledger::StockAdjustment),
+    cr(StockAdjust, Ledger::Stock),
+];
 
 const SALE: &[Rule] = &[
     dr(Total, Ledger::Debtors),
@@ -149,14 +171,20 @@ const PURCHASE: &[Rule] = &[
 
 const VENDOR_PAYMENT: &[Rule] = &[dr(Paid, Ledger::Creditors), cr(Paid, Ledger::Payment)];
 
+const TRANSFER: &[Rule] = &[
+    dr(TransferIn, Ledger::Stock),
+    cr(TransferOut, Ledger::Stock),
+];
+
 /// The table: every posting document and its rules.
-pub const RULES: &[(DocKind, &[Rule])] = &[
-    (DocKind::Invoice, SALE),
-    (DocKind::DebitNote, SALE),
-    (DocKind::CreditNote, SALE_RETURN),
-    (DocKind::Payment, RECEIPT),
-    (DocKind::Bill, PURCHASE),
-    (DocKind::VendorPayment, VENDOR_PAYMENT),
+pub const RULES: &[(DocKind, &[&[Rule]])] = &[
+    (DocKind::Invoice, &[SALE, STOCK]),
+    (DocKind::DebitNote, &[SALE]),
+    (DocKind::CreditNote, &[SALE_RETURN, STOCK]),
+    (DocKind::Payment, &[RECEIPT]),
+    (DocKind::Bill, &[PURCHASE, STOCK]),
+    (DocKind::VendorPayment, &[VENDOR_PAYMENT]),
+    (DocKind::StockTransfer, &[TRANSFER, STOCK]),
 ];
 
 /// What a figure is broken down by.
@@ -167,6 +195,40 @@ enum Detail {
     Rate(i64),
     /// An account id (a bill's cost).
     Account(String),
+    /// A branch: the line is that branch's, not the document's.
+    Branch(String),
+}
+
+/// The stock figures of a document: the cost of what left (or, negative, came back) and
+/// any value cleared, per branch, from the movements it made.
+fn stock_figures(
+    c: &Connection,
+    source_type: &str,
+    id: &str,
+) -> AppResult<Vec<(Figure, Detail, i64)>> {
+    // Migration 4 posts old documents before stock (migration 6) exists: none moved stock.
+    let stock_exists: bool = c
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'stock_moves')")?
+        .query_row([], |r| r.get(0))?;
+    if !stock_exists {
+        return Ok(Vec::new());
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT branch_id, kind = 'adjustment', -SUM(value_paise) FROM stock_moves
+         WHERE source_type = ?1 AND source_id = ?2 AND kind IN ('sale', 'sales_return', 'adjustment')
+         GROUP BY branch_id, kind = 'adjustment' ORDER BY MIN(seq)",
+    )?;
+    let rows = stmt
+        .query_map([source_type, id], |r| {
+            let adjust: bool = r.get(1)?;
+            Ok((
+                if adjust { StockAdjust } else { StockOut },
+                Detail::Branch(r.get(0)?),
+                r.get(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }
 
 /// What a document says, read from its frozen row.
@@ -174,17 +236,17 @@ struct Figures {
     date: String,
     narration: String,
     branch_id: String,
-    party: Party,
+    party: Option<Party>,
     zero_rated: bool,
     method: Option<String>,
     amounts: Vec<(Figure, Detail, i64)>,
 }
 
-fn customer(id: String) -> Party {
-    Party {
+fn customer(id: String) -> Option<Party> {
+    Some(Party {
         kind: "customer",
         id,
-    }
+    })
 }
 
 fn totals(head: [i64; 5]) -> Vec<(Figure, Detail, i64)> {
@@ -226,10 +288,10 @@ fn bill(c: &Connection, id: &str) -> AppResult<Figures> {
                     date: r.get(0)?,
                     narration: r.get(1)?,
                     branch_id: r.get(2)?,
-                    party: Party {
+                    party: Some(Party {
                         kind: "vendor",
                         id: r.get(3)?,
-                    },
+                    }),
                     zero_rated: false,
                     method: None,
                     amounts: vec![
@@ -282,6 +344,43 @@ fn tax_document(c: &Connection, head: &str, rates: &str, id: &str) -> AppResult<
 }
 
 fn figures(c: &Connection, kind: DocKind, id: &str) -> AppResult<Figures> {
+    let mut f = document_figures(c, kind, id)?;
+    if matches!(
+        kind,
+        DocKind::Invoice | DocKind::CreditNote | DocKind::Bill | DocKind::StockTransfer
+    ) {
+        f.amounts.extend(stock_figures(c, kind.as_str(), id)?);
+    }
+    Ok(f)
+}
+
+/// A stock transfer: its value out of the sending branch and into the receiving one.
+fn transfer(c: &Connection, id: &str) -> AppResult<Figures> {
+    c.query_row(
+        "SELECT date, 'Stock transfer ' || number, from_branch_id, to_branch_id, value_paise
+         FROM stock_transfers WHERE id = ?1",
+        [id],
+        |r| {
+            let (from, to, value): (String, String, i64) = (r.get(2)?, r.get(3)?, r.get(4)?);
+            Ok(Figures {
+                date: r.get(0)?,
+                narration: r.get(1)?,
+                branch_id: from.clone(),
+                party: None,
+                zero_rated: false,
+                method: None,
+                amounts: vec![
+                    (TransferIn, Detail::Branch(to), value),
+                    (TransferOut, Detail::Branch(from), value),
+                ],
+            })
+        },
+    )
+    .optional()?
+    .ok_or(AppError::NotFound)
+}
+
+fn document_figures(c: &Connection, kind: DocKind, id: &str) -> AppResult<Figures> {
     match kind {
         DocKind::Invoice => tax_document(
             c,
@@ -332,6 +431,7 @@ fn figures(c: &Connection, kind: DocKind, id: &str) -> AppResult<Figures> {
             .optional()?
             .ok_or(AppError::NotFound),
         DocKind::Bill => bill(c, id),
+        DocKind::StockTransfer => transfer(c, id),
         DocKind::VendorPayment => c
             .query_row(
                 "SELECT p.paid_on,
@@ -346,10 +446,10 @@ fn figures(c: &Connection, kind: DocKind, id: &str) -> AppResult<Figures> {
                         date: r.get(0)?,
                         narration: r.get(1)?,
                         branch_id: r.get(2)?,
-                        party: Party {
+                        party: Some(Party {
                             kind: "vendor",
                             id: r.get(3)?,
-                        },
+                        }),
                         zero_rated: false,
                         method: Some(r.get(4)?),
                         amounts: vec![(Paid, Detail::None, r.get(5)?)],
@@ -398,6 +498,9 @@ fn ledger_key(ledger: Ledger, f: &Figures, detail: &Detail) -> String {
             Some("cash") => "cash".into(),
             _ => "bank".into(),
         },
+        Ledger::Stock => "stock".into(),
+        Ledger::CostOfGoodsSold => "cogs".into(),
+        Ledger::StockAdjustment => "stock_adjustment".into(),
     }
 }
 
@@ -409,7 +512,7 @@ fn lines_of(c: &Connection, kind: DocKind, f: &Figures) -> AppResult<Vec<Line>> 
         .map(|(_, r)| *r)
         .unwrap_or_default();
     let mut lines = Vec::new();
-    for rule in rules {
+    for rule in rules.iter().flat_map(|r| r.iter()) {
         for (figure, detail, amount) in f.amounts.iter().filter(|a| a.0 == rule.figure) {
             debug_assert_eq!(*figure, rule.figure);
             let party = matches!(rule.ledger, Ledger::Debtors | Ledger::Creditors)
@@ -418,8 +521,11 @@ fn lines_of(c: &Connection, kind: DocKind, f: &Figures) -> AppResult<Vec<Line>> 
                 account_id: account_of(c, rule.ledger, f, detail)?,
                 debit: rule.debit,
                 amount_paise: *amount,
-                party: party.then(|| f.party.clone()),
-                branch_id: Some(f.branch_id.clone()),
+                party: f.party.clone().filter(|_| party),
+                branch_id: Some(match detail {
+                    Detail::Branch(b) => b.clone(),
+                    _ => f.branch_id.clone(),
+                }),
             });
         }
     }

@@ -89,9 +89,18 @@ fn account_line(
     c: &Connection,
     id: &str,
 ) -> AppResult<Result<String, (&'static str, &'static str)>> {
+    // An asset account qualifies only under Fixed Assets (not a bank or a receivable).
     let row: Option<(String, bool, String, Option<String>)> = c
         .query_row(
-            "SELECT name, is_group, type, system_key FROM accounts WHERE id = ?1",
+            "WITH RECURSIVE up(id, parent_id, key) AS (
+                 SELECT id, parent_id, system_key FROM accounts WHERE id = ?1
+                 UNION ALL
+                 SELECT a.id, a.parent_id, a.system_key FROM accounts a JOIN up ON a.id = up.parent_id)
+             SELECT name, is_group,
+                 CASE WHEN type = 'asset' AND NOT EXISTS (SELECT 1 FROM up WHERE key = 'fixed_assets')
+                      THEN 'current_asset' ELSE type END,
+                 system_key
+             FROM accounts WHERE id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
@@ -122,6 +131,8 @@ pub fn resolve(
     p: &mut Problems,
 ) -> AppResult<Option<Vec<LineSpec>>> {
     let purchases = system_account(c, "purchases")?;
+    // Goods kept in stock are an asset until sold (perpetual stock).
+    let stock = system_account(c, "stock")?;
     let mut out = Vec::with_capacity(drafts.len());
     for (i, d) in drafts.iter().enumerate() {
         let (item_id, account_id, name, hsn, unit, rate) = match &d.target {
@@ -131,9 +142,10 @@ pub fn resolve(
                     continue;
                 };
                 let rate = GstRate::parse(item.gst_rate_bp).map_err(AppError::internal)?;
+                let account = if item.track_stock { &stock } else { &purchases };
                 (
                     Some(item.id),
-                    purchases.clone(),
+                    account.clone(),
                     item.name,
                     item.hsn_sac,
                     item.unit,

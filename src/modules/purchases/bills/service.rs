@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::modules::books::posting::{self, DocKind};
 use crate::modules::fields::{required_text, BranchScope, Problems};
 use crate::modules::iam::service::check_version;
+use crate::modules::stock::moves as stock;
 use crate::tenancy::TenantHandle;
 
 /// A bill the user may see, or 404 (unknown, another tenant's, or another branch's).
@@ -223,6 +224,7 @@ pub fn post(
             }
             other => other,
         })?;
+        stock::bill_posted(tx, id)?;
         posting::post_document(tx, DocKind::Bill, id, actor.id())?;
         audit::append(
             tx,
@@ -271,6 +273,7 @@ pub fn cancel(
         }
         posting::check_open(tx, &bill.posting_date)?;
         repo::mark_cancelled(tx, id, &reason, &now)?;
+        stock::bill_cancelled(tx, id)?;
         posting::reverse_document(
             tx,
             DocKind::Bill,

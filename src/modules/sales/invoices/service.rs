@@ -24,6 +24,7 @@ use crate::modules::org::repo as branches;
 use crate::modules::sales::common::{in_scope, required_text, Problems, Scope};
 use crate::modules::sales::customers::repo as customers;
 use crate::modules::sales::series::{model::DocType, service as series};
+use crate::modules::stock::moves as stock;
 use crate::tenancy::TenantHandle;
 
 /// An invoice the user may see, or 404 (unknown, another tenant's, or another branch's).
@@ -308,6 +309,7 @@ pub fn issue(
                 now: &now,
             },
         )?;
+        stock::invoice_issued(tx, id)?;
         posting::post_document(tx, DocKind::Invoice, id, actor.id())?;
         let issued = repo::get(tx, id)?.ok_or(AppError::NotFound)?;
         audit::append(
@@ -362,6 +364,7 @@ pub fn cancel(
         }
         posting::check_open(tx, &inv.invoice_date)?;
         repo::mark_cancelled(tx, id, &reason, &now)?;
+        stock::invoice_cancelled(tx, id)?;
         posting::reverse_document(
             tx,
             DocKind::Invoice,

@@ -16,6 +16,8 @@ pub struct Item {
     pub unit_price_paise: i64,
     /// GST rate in basis points: 0, 25, 300, 500, 1200, 1800, 2800 or 4000.
     pub gst_rate_bp: i64,
+    /// Whether quantities on hand are kept per branch (bills add, invoices remove).
+    pub track_stock: bool,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -30,6 +32,9 @@ pub struct CreateItem {
     pub unit: String,
     pub unit_price_paise: i64,
     pub gst_rate_bp: i64,
+    /// Default false (services, or goods whose stock is not kept).
+    #[serde(default)]
+    pub track_stock: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -41,6 +46,8 @@ pub struct PatchItem {
     pub unit: Option<String>,
     pub unit_price_paise: Option<i64>,
     pub gst_rate_bp: Option<i64>,
+    /// Turning it off is refused while any branch holds stock of the item.
+    pub track_stock: Option<bool>,
 }
 
 /// Filters of `GET /items`.

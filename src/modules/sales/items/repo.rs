@@ -6,7 +6,8 @@ use super::model::{Item, ItemFilter};
 use crate::error::AppResult;
 
 const COLUMNS: &str =
-    "id, sku, name, hsn_sac, unit, unit_price_paise, gst_rate_bp, version, created_at, updated_at";
+    "id, sku, name, hsn_sac, unit, unit_price_paise, gst_rate_bp, version, created_at, updated_at,
+    track_stock";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
@@ -20,15 +21,18 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         version: r.get(7)?,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
+        track_stock: r.get(10)?,
     })
 }
 
 pub fn insert(c: &Connection, x: &Item) -> AppResult<()> {
     c.prepare_cached(
-        "INSERT INTO items (id, sku, name, hsn_sac, unit, unit_price_paise, gst_rate_bp, version, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
+        "INSERT INTO items (id, sku, name, hsn_sac, unit, unit_price_paise, gst_rate_bp, version, created_at, updated_at,
+             track_stock)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)",
     )?
-    .execute(params![x.id, x.sku, x.name, x.hsn_sac, x.unit, x.unit_price_paise, x.gst_rate_bp, x.created_at])?;
+    .execute(params![x.id, x.sku, x.name, x.hsn_sac, x.unit, x.unit_price_paise, x.gst_rate_bp, x.created_at,
+        x.track_stock])?;
     Ok(())
 }
 
@@ -56,7 +60,7 @@ pub fn list(c: &Connection, f: &ItemFilter) -> AppResult<Vec<Item>> {
 pub fn update(c: &Connection, x: &Item, now: &str) -> AppResult<()> {
     c.prepare_cached(
         "UPDATE items SET sku = ?2, name = ?3, hsn_sac = ?4, unit = ?5, unit_price_paise = ?6,
-         gst_rate_bp = ?7, version = version + 1, updated_at = ?8 WHERE id = ?1",
+         gst_rate_bp = ?7, track_stock = ?9, version = version + 1, updated_at = ?8 WHERE id = ?1",
     )?
     .execute(params![
         x.id,
@@ -66,7 +70,8 @@ pub fn update(c: &Connection, x: &Item, now: &str) -> AppResult<()> {
         x.unit,
         x.unit_price_paise,
         x.gst_rate_bp,
-        now
+        now,
+        x.track_stock
     ])?;
     Ok(())
 }

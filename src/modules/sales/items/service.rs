@@ -67,6 +67,7 @@ pub fn create(tenant: &Arc<TenantHandle>, req: &CreateItem, actor: &Actor) -> Ap
         unit,
         unit_price_paise,
         gst_rate_bp,
+        track_stock: req.track_stock.unwrap_or(false),
         version: 1,
         created_at: now.clone(),
         updated_at: now,
@@ -80,7 +81,8 @@ pub fn create(tenant: &Arc<TenantHandle>, req: &CreateItem, actor: &Actor) -> Ap
             "item",
             Some(&item.id),
             json!({"sku": item.sku, "name": item.name, "hsn_sac": item.hsn_sac, "unit": item.unit,
-                   "unit_price_paise": item.unit_price_paise, "gst_rate_bp": item.gst_rate_bp}),
+                   "unit_price_paise": item.unit_price_paise, "gst_rate_bp": item.gst_rate_bp,
+                   "track_stock": item.track_stock}),
         )?;
         repo::get(tx, &item.id)?.ok_or(AppError::NotFound)
     })
@@ -117,6 +119,16 @@ pub fn patch(
         if let Some(v) = req.gst_rate_bp {
             after.gst_rate_bp = p.check("gst_rate_bp", rate(v)).unwrap_or_default();
         }
+        if let Some(v) = req.track_stock {
+            if !v && before.track_stock && crate::modules::stock::moves::holds_stock(tx, id)? {
+                p.push(
+                    "track_stock",
+                    "stock_on_hand",
+                    "a branch still holds stock of this item; transfer or sell it first",
+                );
+            }
+            after.track_stock = v;
+        }
         p.finish()?;
         repo::update(tx, &after, &now)?;
         audit::append(
@@ -132,6 +144,7 @@ pub fn patch(
                 "unit": {"from": before.unit, "to": after.unit},
                 "unit_price_paise": {"from": before.unit_price_paise, "to": after.unit_price_paise},
                 "gst_rate_bp": {"from": before.gst_rate_bp, "to": after.gst_rate_bp},
+                "track_stock": {"from": before.track_stock, "to": after.track_stock},
             }),
         )?;
         repo::get(tx, id)?.ok_or(AppError::NotFound)

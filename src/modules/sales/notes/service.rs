@@ -25,6 +25,7 @@ use crate::modules::sales::customers::repo as customers;
 use crate::modules::sales::invoices::model::{Invoice, InvoiceStatus};
 use crate::modules::sales::invoices::repo::{self as invoices, Settlement};
 use crate::modules::sales::series::service as series;
+use crate::modules::stock::moves as stock;
 use crate::tenancy::TenantHandle;
 
 pub const MAX_LINES: usize = 500;
@@ -426,6 +427,9 @@ pub fn issue(
             NoteKind::Credit => DocKind::CreditNote,
             NoteKind::Debit => DocKind::DebitNote,
         };
+        if kind == NoteKind::Credit {
+            stock::credit_note_issued(tx, id)?;
+        }
         posting::post_document(tx, doc, id, actor.id())?;
         audit::append(
             tx,
