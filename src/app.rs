@@ -282,5 +282,6 @@ pub fn build(core: &Core) -> Rocket<Build> {
         .mount("/api/v1", crate::modules::books::routes())
         .mount("/api/v1", crate::modules::purchases::routes())
         .mount("/api/v1", crate::modules::stock::routes())
+        .mount("/api/v1", crate::modules::returns::routes())
         .mount("/api/v1", crate::modules::files::routes())
 }

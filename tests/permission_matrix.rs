@@ -1341,7 +1341,26 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
+        case(
+            M::POST,
+            "/api/v1/returns/gstr2b",
+            &["returns.gstr2b:write"],
+            200,
+            |_| body("/api/v1/returns/gstr2b", june_2b()),
+        ),
+        case(
+            M::GET,
+            "/api/v1/returns/gstr2b/{period}",
+            &["returns.gstr2b:read"],
+            200,
+            |_| none("/api/v1/returns/gstr2b/062026"),
+        ),
     ]
+}
+
+/// An empty GSTR-2B statement of June 2026 for the Mumbai branch's GSTIN.
+fn june_2b() -> Value {
+    json!({"data": {"gstin": "27AAPFU0939F1ZV", "rtnprd": "062026", "docdata": {"b2b": []}}})
 }
 
 /// The tenant routes of the OpenAPI document the matrix must cover.
@@ -1503,6 +1522,10 @@ fn world() -> World {
         "/api/v1/stock-transfers",
         json!({"from_branch_id": w.branch, "to_branch_id": w.pune, "date": "2026-06-02",
             "lines": [{"item_id": w.stocked, "quantity": 1}]}),
+    );
+    json_of(
+        w.app.post(&w.owner, "/api/v1/returns/gstr2b", &june_2b()),
+        200,
     );
     w.vendor_payment = w.created(
         "/api/v1/vendor-payments",

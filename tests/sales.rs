@@ -11,6 +11,8 @@ mod access;
 mod books;
 #[path = "sales/demo.rs"]
 mod demo;
+#[path = "sales/gstr2b.rs"]
+mod gstr2b;
 #[path = "sales/lifecycle.rs"]
 mod lifecycle;
 #[path = "sales/notes.rs"]
@@ -25,6 +27,8 @@ mod pdf;
 mod purchases;
 #[path = "sales/receivables.rs"]
 mod receivables;
+#[path = "sales/stock.rs"]
+mod stock;
 #[path = "sales/support.rs"]
 mod support;
 #[path = "sales/tax_documents.rs"]

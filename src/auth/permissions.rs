@@ -63,6 +63,8 @@ catalogue! {
     "stock.reports:read" => "View stock, stock ledgers, transfers and the stock settings",
     "stock.transfers:write" => "Transfer stock between branches of one GSTIN",
     "stock.settings:write" => "Allow or refuse negative stock",
+    "returns.gstr2b:read" => "View GSTR-2B reconciliations",
+    "returns.gstr2b:write" => "Import GSTR-2B statements",
     "audit.log:read" => "View and verify the audit trail",
 }
 
@@ -104,6 +106,7 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<&'static str>> {
                 n.starts_with("sales.")
                     || n.starts_with("purchases.")
                     || n.starts_with("stock.")
+                    || n.starts_with("returns.")
                     || n.starts_with("reports.")
                     || n.starts_with("books.")
             })

@@ -46,6 +46,11 @@ static TENANT: &[Migration] = &[
         name: "stock",
         sql: include_str!("../../migrations/tenant/0006_stock.sql"),
     },
+    Migration {
+        version: 7,
+        name: "gstr2b",
+        sql: include_str!("../../migrations/tenant/0007_gstr2b.sql"),
+    },
 ];
 
 /// Books start with every document already issued posted, in migration 4's transaction.
@@ -100,7 +105,8 @@ mod tests {
                 (3, "tax_documents".to_string()),
                 (4, "books".to_string()),
                 (5, "purchases".to_string()),
-                (6, "stock".to_string())
+                (6, "stock".to_string()),
+                (7, "gstr2b".to_string())
             ]
         );
         let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;

@@ -10,6 +10,7 @@ pub mod hr;
 pub mod iam;
 pub mod org;
 pub mod purchases;
+pub mod returns;
 pub mod sales;
 pub mod stock;
 pub mod system;

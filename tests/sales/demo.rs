@@ -145,4 +145,49 @@ fn demo_sales_data_is_complete_and_consistent() {
     );
     assert!(pl["income"]["total_paise"].as_i64().expect("income") > 0);
     assert!(pl["expenses"]["total_paise"].as_i64().expect("expenses") > 0);
+
+    // Purchases, stock and the June GSTR-2B statement (demo/README.md).
+    let p = bisman::modules::purchases::demo::seed(&handle, &owner, &branches)
+        .expect("purchases")
+        .expect("seeded once");
+    assert_eq!(
+        (p.vendors, p.bills, p.payments, p.stocked),
+        (5, 9 + 3 + 3 + 4, 7, 3)
+    );
+    assert!(
+        bisman::modules::purchases::demo::seed(&handle, &owner, &branches)
+            .expect("again")
+            .is_none(),
+        "only once"
+    );
+    let r: Value = json_of(app.get(&token, "/api/v1/returns/gstr2b/062026"), 200);
+    assert_eq!(
+        r["summary"],
+        serde_json::json!({"matched": 1, "mismatch": 2, "missing_in_books": 1, "missing_in_2b": 1})
+    );
+    let owed: Value = json_of(app.get(&token, "/api/v1/reports/payables"), 200);
+    assert!(owed["totals"]["outstanding_paise"].as_i64().expect("owed") > 0);
+    assert!(owed["totals"]["buckets"]["0_30"].as_i64().expect("0_30") > 0);
+    let stock: Value = json_of(app.get(&token, "/api/v1/reports/stock"), 200);
+    assert_eq!(stock["items"].as_array().map(Vec::len), Some(3));
+    let tb: Value = json_of(app.get(&token, "/api/v1/reports/trial-balance"), 200);
+    assert_eq!(tb["total_debit_paise"], tb["total_credit_paise"]);
+    let in_books = tb["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["code"] == "1140"))
+        .and_then(|r| r["debit_paise"].as_i64())
+        .unwrap_or(0);
+    assert_eq!(
+        in_books,
+        stock["total_value_paise"].as_i64().expect("value")
+    );
+    let transfers: Value = json_of(app.get(&token, "/api/v1/stock-transfers"), 200);
+    assert_eq!(
+        transfers["items"][0]["challan_number"]
+            .as_str()
+            .map(|n| n.starts_with("DC/")),
+        Some(true)
+    );
+    let bs: Value = json_of(app.get(&token, "/api/v1/reports/balance-sheet"), 200);
+    assert_eq!(bs["balanced"], true);
 }

@@ -29,6 +29,80 @@ pub struct Seeded {
     pub stocked: usize,
 }
 
+/// The demo GSTR-2B statement (June 2026) and the June bills it is reconciled with.
+const JUNE_2B: &str = include_str!("../../../demo/gstr2b-062026.json");
+
+/// Four bills of June 2026 at Mumbai and the portal's statement for that month, imported:
+/// one matches, two differ (a date; a taxable value), one is missing in 2B, and the
+/// statement names an invoice the books do not have (`demo/README.md`).
+fn seed_june(
+    t: &Arc<TenantHandle>,
+    actor: &Actor,
+    vendors: &[&String; 3],
+    items: &[(String, i64)],
+    office: &str,
+    mum: &str,
+) -> AppResult<usize> {
+    use crate::modules::returns::gstr2b::{file, reconcile};
+    let all = BranchScope::all();
+    let rated = |item: &str, qty: i64, price: i64, rate: i64| BillLineRequest {
+        gst_rate_bp: Some(rate),
+        ..item_line(item, qty, price)
+    };
+    let bills = [
+        (
+            vendors[0],
+            "SGW/0601",
+            "2026-06-05",
+            rated(&items[1].0, 20, 50_000, 1800),
+        ),
+        (
+            vendors[0],
+            "SGW/0602",
+            "2026-06-12",
+            rated(&items[2].0, 12, 125_000, 1200),
+        ),
+        (
+            vendors[1],
+            "NPI-0611",
+            "2026-06-18",
+            rated(&items[6].0, 300, 4_250, 1800),
+        ),
+        (
+            vendors[2],
+            "AC/2026/201",
+            "2026-06-25",
+            account_line(
+                office,
+                "Staff lunch, stock-taking",
+                "996334",
+                300_000,
+                500,
+                Itc::Blocked,
+            ),
+        ),
+    ];
+    for (vendor, no, date, line) in bills {
+        let req = CreateBill {
+            vendor_id: vendor.clone(),
+            branch_id: mum.into(),
+            supplier_invoice_no: no.into(),
+            supplier_invoice_date: date.into(),
+            posting_date: None,
+            due_date: date.into(),
+            reverse_charge: Some(false),
+            lines: vec![line],
+            notes: None,
+        };
+        let draft = bills::create(t, &all, &req, actor)?;
+        bills::post(t, &all, &draft.id, None, actor)?;
+    }
+    let parsed: file::Gstr2bFile = serde_json::from_str(JUNE_2B).map_err(AppError::internal)?;
+    let statement = file::check(&parsed)?;
+    t.db.write_blocking(|tx| reconcile::store(tx, &statement, actor.id()).map(|_| ()))?;
+    Ok(4)
+}
+
 /// Goods the demo keeps in stock: (SKU, name, HSN, unit, selling price, rate, cost).
 const STOCKED: [(&str, &str, &str, &str, i64, i64, i64); 3] = [
     (
@@ -293,7 +367,7 @@ pub fn seed(
         t,
         &actor,
         "Shree Ganesh Wholesale Traders",
-        Some(gstin("27", 301)?),
+        Some(gstin("27", 201)?),
         "27",
         Regular,
     )?;
@@ -301,7 +375,7 @@ pub fn seed(
         t,
         &actor,
         "Nandi Packaging Industries",
-        Some(gstin("29", 302)?),
+        Some(gstin("29", 202)?),
         "29",
         Regular,
     )?;
@@ -310,7 +384,7 @@ pub fn seed(
         t,
         &actor,
         "Annapurna Caterers",
-        Some(gstin("27", 303)?),
+        Some(gstin("27", 203)?),
         "27",
         Regular,
     )?;
@@ -318,7 +392,7 @@ pub fn seed(
         t,
         &actor,
         "Shivam Stationers",
-        Some(gstin("27", 304)?),
+        Some(gstin("27", 204)?),
         "27",
         Composition,
     )?;
@@ -454,9 +528,17 @@ pub fn seed(
         paid += 1;
     }
     let stocked = seed_stock(t, &actor, &wholesale, branches)?;
+    let june = seed_june(
+        t,
+        &actor,
+        &[&wholesale, &packaging, &caterer],
+        &items,
+        &account("5350")?,
+        mum,
+    )?;
     Ok(Some(Seeded {
         vendors: 5,
-        bills: made.len() + 3,
+        bills: made.len() + 3 + june,
         payments: paid,
         stocked,
     }))

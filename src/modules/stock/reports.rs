@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::TenantUser;
-use crate::domain::{format_iso_date, proportion, Quantity};
+use crate::domain::{format_iso_date, proportion};
 use crate::error::{AppError, AppResult};
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::modules::books::journals::routes::seq_cursor;
@@ -25,8 +25,9 @@ pub struct StockRow {
     pub sku: String,
     pub name: String,
     pub unit: String,
+    /// Negative only when the tenant allows negative stock.
     #[schema(value_type = f64, example = 2.5)]
-    pub quantity: Quantity,
+    pub quantity: Signed,
     pub value_paise: i64,
     /// Value per unit, rounded to the paisa; null when nothing is on hand.
     pub average_cost_paise: Option<i64>,
@@ -58,23 +59,31 @@ pub struct StockLedgerEntry {
     pub reference: String,
     /// Positive in, negative out.
     #[schema(value_type = f64, example = -2.5)]
-    pub quantity: f64,
+    pub quantity: Signed,
     pub value_paise: i64,
     /// The branch's balance after this movement.
     #[schema(value_type = f64, example = 10)]
-    pub balance_quantity: f64,
+    pub balance_quantity: Signed,
     pub balance_value_paise: i64,
 }
 
-fn quantity(milli: i64) -> rusqlite::Result<Quantity> {
-    Quantity::from_milli(milli).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e))
-    })
+/// A quantity that may be negative (stock below zero, goods leaving), in thousandths;
+/// written as a JSON number as quantities are everywhere (`12`, `2.5`, `-0.333`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signed(pub i64);
+
+impl Serialize for Signed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 % 1000 == 0 {
+            serializer.serialize_i64(self.0 / 1000)
+        } else {
+            serializer.serialize_f64(self.0 as f64 / 1000.0)
+        }
+    }
 }
 
-/// Signed thousandths as a JSON number (negative quantities are not a `Quantity`).
-fn signed(milli: i64) -> f64 {
-    milli as f64 / 1000.0
+fn signed(milli: i64) -> Signed {
+    Signed(milli)
 }
 
 /// (item id, SKU, name, unit, quantity, value).
@@ -154,7 +163,7 @@ pub async fn stock(
             sku,
             name,
             unit,
-            quantity: quantity(q.max(0)).map_err(AppError::internal)?,
+            quantity: signed(q),
             value_paise: value,
             average_cost_paise: average,
         });
