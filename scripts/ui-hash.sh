@@ -19,7 +19,7 @@ CHECK=0
 # Dependency order: a module comes after everything it imports.
 APP_MODULES=(util money validate states api router components crud files
   pages-auth pages-dashboard pages-branches pages-company pages-iam pages-hr pages-sales
-  pages-invoices pages-notes pages-books pages-reports pages-purchases pages-audit pages-system main)
+  pages-invoices pages-notes pages-books pages-reports pages-purchases pages-stock pages-returns pages-audit pages-system main)
 DOCS_MODULES=(util docs)
 
 bundle() {

@@ -25,6 +25,10 @@ import {
 import {
   renderVendors, renderVendor, renderBills, renderBill, renderBillForm, renderVendorPayments, renderVendorPayment, renderPayables,
 } from './pages-purchases.js';
+import {
+  renderStock, renderStockLedger, renderStockTransfers, renderStockTransferForm, renderStockTransfer, renderStockSettings,
+} from './pages-stock.js';
+import { renderGstr2b } from './pages-returns.js';
 import { renderAudit } from './pages-audit.js';
 import { renderTenants } from './pages-system.js';
 
@@ -39,6 +43,10 @@ const NAV = [
   { href: '#/vendor-payments', label: 'Vendor payments', perm: 'purchases.payments:read', sub: true },
   { href: '#/vendors', label: 'Vendors', perm: 'purchases.vendors:read' },
   { href: '#/payables', label: 'Payables', perm: 'reports.payables:read' },
+  { href: '#/returns/gstr2b', label: 'GSTR-2B', perm: 'returns.gstr2b:read' },
+  { href: '#/stock', label: 'Stock', perm: 'stock.reports:read' },
+  { href: '#/stock-transfers', label: 'Transfers', perm: 'stock.reports:read', sub: true },
+  { href: '#/stock-settings', label: 'Stock settings', perm: 'stock.settings:write', sub: true },
   { href: '#/journals', label: 'Journals', perm: 'books.journals:read' },
   { href: '#/accounts', label: 'Chart of accounts', perm: 'books.accounts:read', sub: true },
   { href: '#/reports', label: 'Reports', perm: 'books.reports:read' },
@@ -91,6 +99,13 @@ const ROUTES = [
   ['/vendor-payments', renderVendorPayments],
   ['/vendor-payments/:id', renderVendorPayment],
   ['/payables', renderPayables],
+  ['/returns/gstr2b', renderGstr2b],
+  ['/stock', renderStock],
+  ['/stock/ledger/:id', renderStockLedger],
+  ['/stock-transfers', renderStockTransfers],
+  ['/stock-transfers/new', renderStockTransferForm],
+  ['/stock-transfers/:id', renderStockTransfer],
+  ['/stock-settings', renderStockSettings],
   ['/accounts', renderAccounts],
   ['/journals', renderJournals],
   ['/journals/new', renderJournalForm],

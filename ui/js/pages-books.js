@@ -59,6 +59,7 @@ const SOURCES = {
   bill: ['bills', 'Bill'],
   bill_cancellation: ['bills', 'Bill cancellation'],
   vendor_payment: ['vendor-payments', 'Vendor payment'],
+  stock_transfer: ['stock-transfers', 'Stock transfer'],
 };
 export function sourceName(src) {
   if (!src) return 'Manual';

@@ -208,6 +208,7 @@ export function renderItems(main) {
       { label: 'Unit', render: (r) => r.unit || '—' },
       { label: 'Unit price', className: 'num', render: (r) => fmtPaise(r.unit_price_paise) },
       { label: 'GST', className: 'num', render: (r) => fmtRate(r.gst_rate_bp) },
+      { label: 'Stock', render: (r) => (r.track_stock ? 'Kept' : '—') },
     ],
     fields: (r) => [
       field({ name: 'sku', label: 'SKU', required: true, value: r?.sku, validate: (v) => (v.trim() ? null : { message: 'SKU is required' }) }),
@@ -216,10 +217,12 @@ export function renderItems(main) {
       field({ name: 'unit', label: 'Unit', value: r?.unit || 'NOS', hint: 'e.g. NOS, KG, MTR, HRS' }),
       field({ name: 'unit_price_paise', label: 'Unit price (₹)', required: true, value: r ? paiseToInput(r.unit_price_paise) : '', attrs: { inputmode: 'decimal' }, validate: (v) => (parseRupees(v) === undefined || parseRupees(v) === null ? { message: 'enter an amount in rupees, e.g. 1250.50' } : null) }),
       field({ name: 'gst_rate_bp', label: 'GST rate', type: 'select', required: true, value: r ? r.gst_rate_bp : 1800, options: GST_RATES_BP.map((bp) => [bp, fmtRate(bp)]) }),
+      field({ name: 'track_stock', label: 'Keep stock of this item', type: 'checkbox', value: !!r?.track_stock, wide: true,
+        hint: 'Bills bring it into stock at their branch, invoices take it out. It can be turned off only while no branch holds any.' }),
     ],
     body: (f, r) => {
       const v = values(f);
-      return changed({ sku: v.sku, name: v.name, hsn_sac: v.hsn_sac, unit: v.unit, unit_price_paise: Number(parseRupees(v.unit_price_paise)), gst_rate_bp: Number(v.gst_rate_bp) }, r);
+      return changed({ sku: v.sku, name: v.name, hsn_sac: v.hsn_sac, unit: v.unit, unit_price_paise: Number(parseRupees(v.unit_price_paise)), gst_rate_bp: Number(v.gst_rate_bp), track_stock: !!v.track_stock }, r);
     },
   });
 }

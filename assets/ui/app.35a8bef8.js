@@ -2475,6 +2475,7 @@ function renderItems(main) {
       { label: 'Unit', render: (r) => r.unit || '—' },
       { label: 'Unit price', className: 'num', render: (r) => fmtPaise(r.unit_price_paise) },
       { label: 'GST', className: 'num', render: (r) => fmtRate(r.gst_rate_bp) },
+      { label: 'Stock', render: (r) => (r.track_stock ? 'Kept' : '—') },
     ],
     fields: (r) => [
       field({ name: 'sku', label: 'SKU', required: true, value: r?.sku, validate: (v) => (v.trim() ? null : { message: 'SKU is required' }) }),
@@ -2483,10 +2484,12 @@ function renderItems(main) {
       field({ name: 'unit', label: 'Unit', value: r?.unit || 'NOS', hint: 'e.g. NOS, KG, MTR, HRS' }),
       field({ name: 'unit_price_paise', label: 'Unit price (₹)', required: true, value: r ? paiseToInput(r.unit_price_paise) : '', attrs: { inputmode: 'decimal' }, validate: (v) => (parseRupees(v) === undefined || parseRupees(v) === null ? { message: 'enter an amount in rupees, e.g. 1250.50' } : null) }),
       field({ name: 'gst_rate_bp', label: 'GST rate', type: 'select', required: true, value: r ? r.gst_rate_bp : 1800, options: GST_RATES_BP.map((bp) => [bp, fmtRate(bp)]) }),
+      field({ name: 'track_stock', label: 'Keep stock of this item', type: 'checkbox', value: !!r?.track_stock, wide: true,
+        hint: 'Bills bring it into stock at their branch, invoices take it out. It can be turned off only while no branch holds any.' }),
     ],
     body: (f, r) => {
       const v = values(f);
-      return changed({ sku: v.sku, name: v.name, hsn_sac: v.hsn_sac, unit: v.unit, unit_price_paise: Number(parseRupees(v.unit_price_paise)), gst_rate_bp: Number(v.gst_rate_bp) }, r);
+      return changed({ sku: v.sku, name: v.name, hsn_sac: v.hsn_sac, unit: v.unit, unit_price_paise: Number(parseRupees(v.unit_price_paise)), gst_rate_bp: Number(v.gst_rate_bp), track_stock: !!v.track_stock }, r);
     },
   });
 }
@@ -3583,6 +3586,7 @@ const SOURCES = {
   bill: ['bills', 'Bill'],
   bill_cancellation: ['bills', 'Bill cancellation'],
   vendor_payment: ['vendor-payments', 'Vendor payment'],
+  stock_transfer: ['stock-transfers', 'Stock transfer'],
 };
 function sourceName(src) {
   if (!src) return 'Manual';
@@ -5320,6 +5324,696 @@ async function renderPayables(main, _p, query) {
       : h('p.empty', 'Nothing is owed to vendors.'));
 }
 
+// ---- pages-stock.js ----
+// Stock: quantities and values per item (a branch, a day), an item's stock ledger
+// (every movement with the branch's running balance, each linked to its document),
+// transfers between branches of one GSTIN under a delivery challan, and the negative
+// stock setting. Items opt in with track_stock (the Items form).
+
+
+// ---- shared --------------------------------------------------------------------------
+
+// A quantity as the API sends it (a JSON number, ≤ 3 decimals) with Indian grouping;
+// signed: "+10" / "−4".
+function fmtQty(q, unit, { signed = false } = {}) {
+  if (q === null || q === undefined || q === '') return '—';
+  const n = Number(q);
+  const [whole, frac] = Math.abs(n).toFixed(3).replace(/\.?0+$/, '').split('.');
+  const sign = n < 0 ? '−' : (signed && n > 0 ? '+' : '');
+  return `${sign}${groupIndian(whole)}${frac ? `.${frac}` : ''}${unit ? ` ${unit}` : ''}`;
+}
+
+const STOCK_KINDS = {
+  purchase: 'Purchase',
+  purchase_cancelled: 'Purchase cancelled',
+  sale: 'Sale',
+  sale_cancelled: 'Sale cancelled',
+  sales_return: 'Sales return',
+  transfer_out: 'Transfer out',
+  transfer_in: 'Transfer in',
+  adjustment: 'Adjustment',
+};
+
+// Where a movement's document lives in the UI, its name, and the permission to open it.
+const STOCK_SOURCES = {
+  bill: ['bills', 'Bill', 'purchases.bills:read'],
+  bill_cancellation: ['bills', 'Bill cancellation', 'purchases.bills:read'],
+  invoice: ['invoices', 'Invoice', 'sales.invoices:read'],
+  invoice_cancellation: ['invoices', 'Invoice cancellation', 'sales.invoices:read'],
+  credit_note: ['credit-notes', 'Credit note', 'sales.credit_notes:read'],
+  stock_transfer: ['stock-transfers', 'Delivery challan', 'stock.reports:read'],
+};
+function stockDocLink(m) {
+  const found = STOCK_SOURCES[m.source_type];
+  const text = `${found ? found[1] : titleCase(m.source_type)} ${m.reference || ''}`.trim();
+  if (!found || !session.can(found[2])) return h('span', text);
+  return h('a', { href: `#/${found[0]}/${m.source_id}` }, text);
+}
+
+async function stockBranches() {
+  if (!session.can('org.branches:read')) return [];
+  try { return await getAll('/api/v1/branches'); } catch { return []; }
+}
+const stockBranchLabel = (b) => (b ? `${b.code} · ${b.name}` : '—');
+function branchOf(branches, id) {
+  return branches.find((b) => b.id === id) || null;
+}
+
+// A filter form whose values go into the hash (Back and links keep them).
+function stockFilters(base, specs, label) {
+  const fields = specs.filter(Boolean).map((s) => field(s));
+  const form = h('form.filters', { role: 'search', 'aria-label': label }, formErrorBox(), fields,
+    h('div.filter-actions', h('button.btn', { type: 'submit' }, 'Show')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const q = {};
+    for (const f of fields) q[f.input.name] = f.input.value;
+    const from = fields.find((f) => f.input.name === 'from');
+    const to = fields.find((f) => f.input.name === 'to');
+    if (from && to && from.input.value && to.input.value && from.input.value > to.input.value) {
+      showError(from.input, 'the from date must not be after the to date');
+      from.input.focus();
+      return;
+    }
+    go(`#${base}${qs(q)}`);
+  });
+  return form;
+}
+
+function stockBranchSpec(branches, value) {
+  if (!branches.length) return null;
+  return { name: 'branch_id', label: 'Branch', type: 'select', value, options: [['', 'All branches'], ...branches.map((b) => [b.id, stockBranchLabel(b)])] };
+}
+
+// ---- the stock report ----------------------------------------------------------------
+
+async function renderStock(main, _p, query) {
+  const branchId = query.get('branch_id') || '';
+  const asOf = query.get('as_of') || '';
+  const actions = [h('a.btn', { href: '#/stock-transfers' }, 'Transfers')];
+  if (session.can('stock.transfers:write')) actions.push(h('a.btn.btn-primary', { href: '#/stock-transfers/new' }, 'New transfer'));
+  put(main, pageHeader('Stock', actions));
+  put(main, h('p.lede', 'Quantity and value of every tracked item, at weighted average cost. Bills bring goods in at their branch, invoices take them out, sales returns bring them back, and transfers move them between branches. Open an item for its stock ledger.'));
+  const branches = await stockBranches();
+  put(main, stockFilters('/stock', [
+    stockBranchSpec(branches, branchId),
+    { name: 'as_of', label: 'As of', type: 'date', value: asOf, hint: 'Empty: now.' },
+  ], 'Stock branch and date'));
+  const box = h('section.panel', { 'aria-labelledby': 'stock-h' }, h('h2', { id: 'stock-h' }, 'Stock on hand'), loading());
+  put(main, box);
+  let r;
+  try {
+    r = await api('GET', '/api/v1/reports/stock', { query: { branch_id: branchId, as_of: asOf } });
+  } catch (e) {
+    put(clear(box), h('h2', { id: 'stock-h' }, 'Stock on hand'), problemBox(e, () => go(`#/stock${qs({ branch_id: branchId, as_of: asOf, t: Date.now() })}`)));
+    return;
+  }
+  const where = r.branch_id ? stockBranchLabel(branchOf(branches, r.branch_id)) : 'All branches';
+  const when = r.as_of ? `as of ${fmtDate(r.as_of)}` : 'now';
+  const rows = r.items || [];
+  const ledgerQuery = qs({ branch_id: r.branch_id || '', to: r.as_of || '' });
+  put(clear(box),
+    h('h2', { id: 'stock-h' }, 'Stock on hand'),
+    h('p.hint', { 'data-testid': 'stock-scope' }, `${where}, ${when}.`),
+    rows.length ? h('div.table-wrap', h('table.table.report-table',
+      h('caption', `Stock: ${where}, ${when}`),
+      h('thead', h('tr', ['SKU', 'Item', 'Quantity', 'Average cost', 'Value'].map((t, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : '' }, t)))),
+      h('tbody', rows.map((x) => h('tr', { 'data-item': x.item_id },
+        h('td.mono', x.sku),
+        h('th', { scope: 'row' }, h('a', { href: `#/stock/ledger/${x.item_id}${ledgerQuery}`, 'aria-label': `Stock ledger of ${x.sku} ${x.name}` }, x.name)),
+        h('td.num', { 'data-col': 'quantity' }, fmtQty(x.quantity, x.unit)),
+        h('td.num', { 'data-col': 'average' }, x.average_cost_paise === null || x.average_cost_paise === undefined ? '—' : fmtPaise(x.average_cost_paise)),
+        h('td.num', { 'data-col': 'value' }, fmtPaise(x.value_paise))))),
+      h('tfoot', h('tr', h('th', { scope: 'row', colspan: 4 }, 'Total value'),
+        h('td.num', { 'data-testid': 'stock-total' }, fmtPaise(r.total_value_paise))))))
+      : h('p.empty', 'No stock on hand. Items whose stock is kept ("Keep stock of this item" on the Items page) come in with posted bills.'));
+}
+
+// ---- an item's stock ledger ----------------------------------------------------------
+
+async function renderStockLedger(main, { id }, query) {
+  const branchId = query.get('branch_id') || '';
+  const from = query.get('from') || '';
+  const to = query.get('to') || '';
+  put(main, loading());
+  let item = null;
+  let branches;
+  try {
+    [item, branches] = await Promise.all([
+      session.can('sales.items:read') ? api('GET', `/api/v1/items/${id}`).catch(() => null) : null,
+      stockBranches(),
+    ]);
+  } catch (e) {
+    put(clear(main), pageHeader('Stock ledger'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const title = item ? `Stock ledger: ${item.sku} · ${item.name}` : 'Stock ledger';
+  const unit = item?.unit || '';
+  put(main, pageHeader(title, h('a.btn', { href: `#/stock${qs({ branch_id: branchId })}` }, 'Stock')));
+  put(main, h('p.lede', branchId
+    ? 'Every movement of this item at the branch, oldest first, with the balance after each.'
+    : 'Every movement of this item, oldest first. The balance after each movement is that branch\'s quantity and value.'));
+  put(main, stockFilters(`/stock/ledger/${id}`, [
+    stockBranchSpec(branches, branchId),
+    { name: 'from', label: 'From date', type: 'date', value: from },
+    { name: 'to', label: 'To date', type: 'date', value: to },
+  ], 'Stock ledger filters'));
+  put(main, pagedTable({
+    caption: title,
+    empty: 'No movements.',
+    columns: [
+      { label: 'Date', className: 'nowrap', render: (m) => fmtDate(m.date) },
+      { label: 'Branch', render: (m) => { const b = branchOf(branches, m.branch_id); return b ? b.code : '—'; } },
+      { label: 'Movement', render: (m) => STOCK_KINDS[m.kind] || titleCase(m.kind) },
+      { label: 'Document', render: (m) => stockDocLink(m) },
+      { label: 'Quantity', className: 'num', render: (m) => fmtQty(m.quantity, unit, { signed: true }) },
+      { label: 'Value', className: 'num', render: (m) => fmtPaise(m.value_paise) },
+      { label: 'Balance', className: 'num', render: (m) => fmtQty(m.balance_quantity, unit) },
+      { label: 'Balance value', className: 'num', render: (m) => fmtPaise(m.balance_value_paise) },
+    ],
+    load: (cursor) => api('GET', '/api/v1/reports/stock-ledger', { query: { item_id: id, branch_id: branchId, from, to, limit: 50, cursor } }),
+  }));
+}
+
+// ---- transfers -----------------------------------------------------------------------
+
+async function renderStockTransfers(main) {
+  const add = session.can('stock.transfers:write') ? h('a.btn.btn-primary', { href: '#/stock-transfers/new' }, 'New transfer') : null;
+  put(main, pageHeader('Stock transfers', h('a.btn', { href: '#/stock' }, 'Stock'), add));
+  put(main, h('p.lede', 'Goods moved between branches registered under one GSTIN, each under a delivery challan at the sending branch\'s average cost. Between different GSTINs goods move on a tax invoice instead.'));
+  const branches = await stockBranches();
+  put(main, pagedTable({
+    caption: 'Stock transfers',
+    empty: 'No transfers yet.',
+    columns: [
+      { label: 'Challan', className: 'nowrap', render: (t) => h('a', { href: `#/stock-transfers/${t.id}` }, t.challan_number) },
+      { label: 'Date', className: 'nowrap', render: (t) => fmtDate(t.date) },
+      { label: 'From', render: (t) => stockBranchLabel(branchOf(branches, t.from_branch_id)) },
+      { label: 'To', render: (t) => stockBranchLabel(branchOf(branches, t.to_branch_id)) },
+      { label: 'Items', render: (t) => (t.lines || []).map((l) => `${l.description} × ${fmtQty(l.quantity, l.unit)}`).join('; ') },
+      { label: 'Value', className: 'num', render: (t) => fmtPaise(t.value_paise) },
+    ],
+    load: (cursor) => api('GET', '/api/v1/stock-transfers', { query: { limit: 50, cursor } }),
+  }));
+}
+
+async function renderStockTransferForm(main) {
+  if (!session.can('stock.transfers:write')) {
+    put(main, pageHeader('New transfer'), h('p.notice', 'You do not have permission to transfer stock.'));
+    return;
+  }
+  put(main, loading());
+  let branches;
+  let items;
+  try {
+    [branches, items] = await Promise.all([
+      stockBranches(),
+      session.can('sales.items:read') ? getAll('/api/v1/items') : [],
+    ]);
+  } catch (e) {
+    put(clear(main), pageHeader('New transfer'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const tracked = items.filter((i) => i.track_stock);
+  const need = (label) => (v) => (String(v).trim() ? null : { message: `${label} is required` });
+  const branchOptions = (blank) => [['', blank], ...branches.map((b) => [b.id, `${stockBranchLabel(b)} (${b.gstin || 'no GSTIN'})`])];
+  const fromF = field({ name: 'from_branch_id', label: 'From branch', type: 'select', required: true, options: branchOptions('Choose the sending branch'), validate: need('from branch') });
+  const toF = field({ name: 'to_branch_id', label: 'To branch', type: 'select', required: true, options: branchOptions('Choose the receiving branch'),
+    hint: 'A branch registered under the same GSTIN.',
+    validate: (v) => (!v ? { message: 'to branch is required' } : (v === fromF.input.value ? { message: 'choose a branch other than the sending one' } : null)) });
+  const dateF = field({ name: 'date', label: 'Date', type: 'date', required: true, value: todayIso(), validate: need('date') });
+  const notesF = field({ name: 'notes', label: 'Notes', type: 'textarea', wide: true, hint: 'e.g. the vehicle number or the reason; printed on the challan.' });
+  const gstinNote = h('p.supply', { 'aria-live': 'polite', 'data-testid': 'transfer-gstin' });
+
+  // What the sending branch holds, per item, for the lines' hints.
+  let onHand = new Map();
+  const fromBranch = () => branchOf(branches, fromF.input.value);
+  async function loadOnHand() {
+    const b = fromBranch();
+    onHand = new Map();
+    if (b) {
+      try {
+        const r = await api('GET', '/api/v1/reports/stock', { query: { branch_id: b.id } });
+        for (const x of r.items || []) onHand.set(x.item_id, x);
+      } catch { /* the hints stay general; the server still checks */ }
+    }
+    lines.forEach((l) => l.hintNow());
+  }
+  function gstinCheck() {
+    const a = fromBranch();
+    const b = branchOf(branches, toF.input.value);
+    if (!a || !b) gstinNote.textContent = 'Goods move between branches of one GSTIN on a delivery challan, without tax.';
+    else if (a.id === b.id) gstinNote.textContent = 'Choose two different branches.';
+    else if ((a.gstin || '') === (b.gstin || '')) gstinNote.textContent = `Same GSTIN (${a.gstin || 'none'}): a delivery challan, no tax.`;
+    else gstinNote.textContent = `${a.code} (${a.gstin || 'no GSTIN'}) and ${b.code} (${b.gstin || 'no GSTIN'}) are different GSTINs: moving goods between them is a supply that needs a tax invoice.`;
+  }
+
+  const linesBox = h('div.transfer-lines');
+  const lines = [];
+  function addLine(value = {}) {
+    const line = {};
+    const row = h('div.transfer-line');
+    line.render = (i) => {
+      const keep = { item_id: line.item ? line.item.input.value : value.item_id, quantity: line.qty ? line.qty.input.value : value.quantity };
+      line.item = field({ name: `lines[${i}].item_id`, label: `Line ${i + 1} item`, type: 'select', required: true, value: keep.item_id || '',
+        options: [['', tracked.length ? 'Choose an item' : 'No items keep stock'], ...tracked.map((x) => [x.id, `${x.sku} · ${x.name}`])],
+        validate: (v) => (v ? null : { message: 'choose an item' }) });
+      line.qty = field({ name: `lines[${i}].quantity`, label: `Line ${i + 1} quantity`, required: true, value: keep.quantity || '', hint: ' ',
+        attrs: { inputmode: 'decimal', autocomplete: 'off' },
+        validate: (v) => (parseQuantityMilli(v) === null ? { message: 'quantity must be a positive number with at most 3 decimals' } : null) });
+      line.item.input.addEventListener('change', () => line.hintNow());
+      const remove = h('button.btn.btn-small.btn-link', { type: 'button', 'aria-label': `Remove line ${i + 1}` }, 'Remove');
+      remove.addEventListener('click', () => {
+        lines.splice(lines.indexOf(line), 1);
+        row.remove();
+        redraw();
+        const next = lines[Math.min(i, lines.length - 1)];
+        (next ? next.item.input : addBtn).focus();
+      });
+      put(clear(row), line.item, line.qty, h('div.transfer-line-actions', lines.length > 1 ? remove : null));
+      line.hintNow();
+    };
+    line.hintNow = () => {
+      const hint = line.qty && line.qty.querySelector('.hint');
+      if (!hint) return;
+      const it = tracked.find((x) => x.id === line.item.input.value);
+      const b = fromBranch();
+      if (!it) hint.textContent = 'Choose an item.';
+      else if (!b) hint.textContent = `In ${it.unit || 'units'}.`;
+      else {
+        const held = onHand.get(it.id);
+        hint.textContent = held ? `On hand at ${b.code}: ${fmtQty(held.quantity, held.unit)}` : `Nothing on hand at ${b.code}.`;
+      }
+    };
+    lines.push(line);
+    put(linesBox, row);
+    redraw();
+    return line;
+  }
+  function redraw() { lines.forEach((l, i) => l.render(i)); }
+  const addBtn = h('button.btn', { type: 'button' }, '+ Add line');
+  addBtn.addEventListener('click', () => { const l = addLine(); l.item.input.focus(); });
+  addLine();
+  fromF.input.addEventListener('change', () => { gstinCheck(); loadOnHand(); });
+  toF.input.addEventListener('change', gstinCheck);
+  gstinCheck();
+
+  const submit = h('button.btn.btn-primary', { type: 'submit' }, 'Make transfer');
+  const form = h('form.form', { novalidate: true },
+    formErrorBox(),
+    h('div.form-grid', fromF, toF, dateF),
+    gstinNote,
+    h('fieldset.section', h('legend', 'Goods'),
+      h('p.hint', tracked.length ? 'Items whose stock is kept. The value moves at the sending branch\'s average cost.' : 'No item keeps stock yet: tick "Keep stock of this item" on the Items page.'),
+      linesBox, h('div.lines-actions', addBtn)),
+    h('div.form-grid', notesF),
+    h('div.form-actions', submit, h('a.btn', { href: '#/stock-transfers' }, 'Cancel')));
+  // A refused transfer into another GSTIN: the way to do it instead.
+  form._problemExtra = (e) => (e.code === 'transfer_needs_invoice' && session.can('sales.invoices:write')
+    ? h('p.fix-links', 'Raise a tax invoice from the sending branch instead: ', h('a', { href: '#/invoices/new' }, 'New invoice'), '.')
+    : null);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    if (!validateForm(form)) return;
+    const body = {
+      from_branch_id: fromF.input.value,
+      to_branch_id: toF.input.value,
+      date: dateF.input.value,
+      lines: lines.map((l) => ({ item_id: l.item.input.value, quantity: quantityJson(parseQuantityMilli(l.qty.input.value)) })),
+    };
+    const notes = notesF.input.value.trim();
+    if (notes) body.notes = notes;
+    try {
+      const t = await busy(submit, 'Transferring…', () => api('POST', '/api/v1/stock-transfers', { body }));
+      announce(`Transfer made: delivery challan ${t.challan_number}.`);
+      go(`#/stock-transfers/${t.id}`);
+    } catch (e) {
+      applyProblem(form, e);
+      const box = form.querySelector('.form-error');
+      // A 409 always says in words what happened, even when its field error is shown too.
+      if (e.status === 409 && box && box.hidden) {
+        box.hidden = false;
+        put(box, h('p', errorText(e)));
+      }
+      if (e.code === 'transfer_needs_invoice') {
+        showError(toF.input, 'registered under another GSTIN: this needs a tax invoice, not a delivery challan');
+        showError(fromF.input, '');
+      }
+    }
+  });
+  put(main, pageHeader('New transfer'), form);
+}
+
+// A transfer, shown as its delivery challan.
+async function renderStockTransfer(main, { id }) {
+  put(main, loading());
+  let t;
+  let branches;
+  let company = null;
+  try {
+    [t, branches, company] = await Promise.all([
+      api('GET', `/api/v1/stock-transfers/${id}`),
+      stockBranches(),
+      session.can('org.company:read') ? api('GET', '/api/v1/company').catch(() => null) : null,
+    ]);
+  } catch (e) {
+    put(clear(main), pageHeader('Delivery challan'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const from = branchOf(branches, t.from_branch_id);
+  const to = branchOf(branches, t.to_branch_id);
+  const printBtn = h('button.btn', { type: 'button' }, 'Print');
+  printBtn.addEventListener('click', () => window.print());
+  const actions = [h('a.btn', { href: '#/stock-transfers' }, 'All transfers'), printBtn];
+  if (t.journal_id && session.can('books.journals:read')) actions.push(h('a.btn', { href: `#/journals/${t.journal_id}` }, 'Journal'));
+  put(main, h('div.no-print', pageHeader(`Delivery challan ${t.challan_number}`, actions)));
+  const party = (heading, b, testid) => h('div.party', { 'data-testid': testid }, h('h3', heading),
+    h('p.party-name', b ? stockBranchLabel(b) : 'Branch'),
+    b?.address ? h('p.party-addr', b.address) : null,
+    h('p', 'GSTIN: ', h('strong', b?.gstin || 'Unregistered')),
+    h('p', `State: ${b ? stateName(b.state_code) : '—'}`));
+  const lines = t.lines || [];
+  const doc = h('article.invoice-doc', { 'aria-label': 'Delivery challan' },
+    h('header.inv-head',
+      h('div', h('p.inv-title', 'Delivery challan'),
+        h('p.inv-seller', company?.legal_name || company?.trade_name || ''),
+        h('p.hint', 'Transfer of goods between branches of one GSTIN (Rule 55, CGST Rules): not a supply, no tax charged.')),
+      h('dl.inv-meta',
+        h('dt', 'Challan no.'), h('dd', { 'data-testid': 'challan-number' }, t.challan_number),
+        h('dt', 'Date'), h('dd', fmtDate(t.date)),
+        h('dt', 'GSTIN'), h('dd', from?.gstin || '—'),
+        h('dt', 'Reason'), h('dd', 'Stock transfer'))),
+    h('div.parties', party('From (consignor)', from, 'challan-from'), party('To (consignee)', to, 'challan-to')),
+    h('div.inv-scroll', h('table.inv-lines',
+      h('caption.sr-only', `Goods on delivery challan ${t.challan_number}`),
+      h('thead', h('tr', ['#', 'Description', 'HSN/SAC', 'Quantity', 'Value'].map((x, i) => h('th', { scope: 'col', class: i >= 3 ? 'num' : '' }, x)))),
+      h('tbody', lines.map((l) => h('tr', { 'data-line': l.line_no },
+        h('td', String(l.line_no)), h('td', l.description), h('td', l.hsn_sac || '—'),
+        h('td.num', fmtQty(l.quantity, l.unit)), h('td.num', fmtPaise(l.value_paise))))),
+      h('tfoot', h('tr', h('th', { scope: 'row', colspan: 4 }, 'Total value'), h('td.num', { 'data-testid': 'challan-value' }, fmtPaise(t.value_paise)))))),
+    h('p.inv-words', 'Value at the sending branch\'s weighted average cost, for the movement of goods only.'),
+    t.notes ? h('p.inv-notes', `Notes: ${t.notes}`) : null,
+    h('footer.inv-foot',
+      h('p', 'This is a computer-generated delivery challan.'),
+      h('div.sign', h('p', `For ${company?.legal_name || (from ? from.name : 'the consignor')}`), h('p.sign-line', 'Authorised signatory'))));
+  put(main, doc);
+}
+
+// ---- settings --------------------------------------------------------------------------
+
+async function renderStockSettings(main) {
+  put(main, loading());
+  let s;
+  try {
+    s = await api('GET', '/api/v1/stock/settings');
+  } catch (e) {
+    put(clear(main), pageHeader('Stock settings'), problemBox(e));
+    return;
+  }
+  clear(main);
+  const reload = () => go(`#/stock-settings?t=${Date.now()}`);
+  put(main, pageHeader('Stock settings'));
+  const status = h('p', { 'data-testid': 'negative-stock-status' }, s.allow_negative_stock
+    ? ['Negative stock is ', h('strong', 'allowed'), ': invoices, transfers and cancellations may take out more than a branch holds; what goes beyond is valued at the last receipt\'s cost.']
+    : ['Negative stock is ', h('strong', 'refused'), ': taking out more than a branch holds is refused ("Insufficient stock").']);
+  const panel = h('section.panel', { 'aria-labelledby': 'neg-h' }, h('h2', { id: 'neg-h' }, 'Negative stock'), status);
+  if (session.can('stock.settings:write')) {
+    const allow = field({ name: 'allow_negative_stock', label: 'Allow negative stock', type: 'checkbox', value: s.allow_negative_stock,
+      hint: 'Leave it off unless goods are sometimes invoiced before their bill is entered.' });
+    const form = simpleForm({
+      fields: [allow],
+      submitLabel: 'Save',
+      onSubmit: async () => {
+        const r = await api('PUT', '/api/v1/stock/settings', { body: { allow_negative_stock: allow.input.checked }, headers: { 'If-Match': `"${s.version}"` } });
+        announce(r.allow_negative_stock ? 'Negative stock is now allowed.' : 'Negative stock is now refused.');
+        reload();
+      },
+    });
+    form.classList.add('narrow');
+    put(panel, form);
+  }
+  put(main, panel);
+}
+
+// ---- pages-returns.js ----
+// Returns: GSTR-2B reconciliation. The JSON file downloaded from the GST portal is read
+// in the browser and posted as it is; the answer (and any later GET of the period) is
+// shown as four tabs: matched, mismatch (books and 2B side by side, the differing
+// fields marked), missing in books and missing in 2B.
+
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const PERIOD_RE = /^(0[1-9]|1[0-2])(\d{4})$/;
+
+// '062026' -> 'June 2026'
+function periodName(p) {
+  const m = PERIOD_RE.exec(String(p || ''));
+  return m ? `${MONTHS[Number(m[1]) - 1]} ${m[2]}` : String(p || '');
+}
+
+// The month before today's, as MMYYYY (the latest statement the portal can have).
+function lastPeriod() {
+  const d = new Date();
+  d.setDate(1);
+  d.setMonth(d.getMonth() - 1);
+  return `${String(d.getMonth() + 1).padStart(2, '0')}${d.getFullYear()}`;
+}
+
+const RECON_TABS = [
+  ['matched', 'Matched', 'In the books and in GSTR-2B with the same date, taxable value and tax: the credit can be claimed.'],
+  ['mismatch', 'Mismatch', 'In both, but the date or an amount differs. The differing fields are marked; correct the bill or ask the supplier to amend their return.'],
+  ['missing_in_books', 'Missing in books', 'Reported by the supplier (so in your GSTR-2B) but with no bill in the books: enter the bill, or ask the supplier why.'],
+  ['missing_in_2b', 'Missing in 2B', 'Bills in the books that the supplier has not reported: their credit cannot be claimed until the supplier files them.'],
+];
+
+const SIDE_FIELDS = [
+  ['invoice_no', 'Invoice number', 'text'],
+  ['invoice_date', 'Invoice date', 'date'],
+  ['taxable_paise', 'Taxable value', 'money'],
+  ['cgst_paise', 'CGST', 'money'],
+  ['sgst_paise', 'SGST', 'money'],
+  ['igst_paise', 'IGST', 'money'],
+];
+
+function sideValue(side, [key, , kind]) {
+  if (!side) return '—';
+  const v = side[key];
+  if (kind === 'money') return fmtPaise(v ?? 0);
+  if (kind === 'date') return fmtDate(v);
+  return v || '—';
+}
+
+// The bill behind a row (only with the permission to open it).
+function billLink(row, text = 'Open bill') {
+  if (!row.bill_id) return h('span.muted', 'No bill');
+  if (!session.can('purchases.bills:read')) return h('span', 'In the books');
+  return h('a', { href: `#/bills/${row.bill_id}`, 'aria-label': `Open bill ${row.invoice_no}` }, text);
+}
+
+function supplierCell(row) {
+  return [h('span.block', row.supplier_name || '—'), h('span.muted.small.mono', row.supplier_gstin)];
+}
+
+// Matched and missing rows: one side's figures (2B for missing in books, else the books).
+function reconTable(rows, key, caption) {
+  if (!rows.length) return h('p.empty', 'None.');
+  const side = (r) => (key === 'missing_in_books' ? r.gstr2b : (r.books || r.gstr2b));
+  return h('div.table-wrap', h('table.table',
+    h('caption', caption),
+    h('thead', h('tr', ['Supplier', 'Invoice', 'Date', 'Taxable value', 'CGST', 'SGST', 'IGST', 'Bill'].map((t, i) => h('th', { scope: 'col', class: i >= 3 && i <= 6 ? 'num' : '' }, t)))),
+    h('tbody', rows.map((r) => h('tr', { 'data-invoice': r.invoice_no },
+      h('td', supplierCell(r)),
+      h('td.nowrap', r.invoice_no),
+      h('td.nowrap', fmtDate(r.invoice_date)),
+      SIDE_FIELDS.slice(2).map((f) => h('td.num', sideValue(side(r), f))),
+      h('td', billLink(r)))))));
+}
+
+// A mismatch: the books and the 2B side by side, the fields that differ marked (in words
+// too, not by colour alone), and the difference of each amount (2B − books).
+function mismatchCard(r) {
+  const headId = uid('mm');
+  const differs = new Set(r.differences || []);
+  return h('article.recon-card', { 'aria-labelledby': headId, 'data-invoice': r.invoice_no },
+    h('h3', { id: headId }, `${r.supplier_name || r.supplier_gstin} · ${r.invoice_no}`),
+    h('p.hint', `Supplier GSTIN ${r.supplier_gstin}. `, billLink(r, 'Open the bill')),
+    h('div.table-wrap', h('table.table.recon-compare',
+      h('caption', `Books and GSTR-2B for ${r.invoice_no}`),
+      h('thead', h('tr', h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Books'), h('th', { scope: 'col' }, 'GSTR-2B'), h('th.num', { scope: 'col' }, 'Difference (2B − books)'))),
+      h('tbody', SIDE_FIELDS.map((f) => {
+        const [key, label, kind] = f;
+        const diff = differs.has(key);
+        const cell = (side) => (diff ? h('mark', sideValue(side, f)) : sideValue(side, f));
+        const delta = kind === 'money' && r.books && r.gstr2b ? BigInt(r.gstr2b[key] ?? 0) - BigInt(r.books[key] ?? 0) : null;
+        return h(`tr${diff ? '.recon-diff' : ''}`, { 'data-field': key, 'data-differs': diff ? 'true' : 'false' },
+          h('th', { scope: 'row' }, label, diff ? h('span.diff-flag', ' — differs') : null),
+          h('td', cell(r.books)),
+          h('td', cell(r.gstr2b)),
+          h('td.num', delta === null || delta === 0n ? '' : `${delta > 0n ? '+' : ''}${fmtPaise(delta)}`));
+      })))));
+}
+
+// The four tabs (WAI-ARIA tabs: arrows, Home and End move between them).
+function reconTabs(r, selected, onSelect) {
+  const tabs = [];
+  const panels = [];
+  const list = h('div.tabs', { role: 'tablist', 'aria-label': 'Reconciliation' });
+  const choose = (i, focus) => {
+    tabs.forEach((t, j) => {
+      t.setAttribute('aria-selected', String(i === j));
+      t.tabIndex = i === j ? 0 : -1;
+      panels[j].hidden = i !== j;
+    });
+    if (focus) tabs[i].focus();
+    onSelect(RECON_TABS[i][0]);
+  };
+  RECON_TABS.forEach(([key, label, help], i) => {
+    const rows = r[key] || [];
+    const count = r.summary && r.summary[key] !== undefined ? r.summary[key] : rows.length;
+    const tabId = uid('tab');
+    const panelId = uid('tabpanel');
+    const tab = h('button.tab', { type: 'button', role: 'tab', id: tabId, 'aria-controls': panelId, 'data-tab': key, 'data-count': count },
+      label, ' ', h('span.tab-count', String(count)));
+    tab.addEventListener('click', () => choose(i, false));
+    tab.addEventListener('keydown', (ev) => {
+      const n = RECON_TABS.length;
+      const to = { ArrowRight: (i + 1) % n, ArrowLeft: (i - 1 + n) % n, Home: 0, End: n - 1 }[ev.key];
+      if (to !== undefined) { ev.preventDefault(); choose(to, true); }
+    });
+    tabs.push(tab);
+    put(list, tab);
+    const caption = `${label}: ${periodName(r.period)}`;
+    panels.push(h('div.tab-panel', { role: 'tabpanel', id: panelId, 'aria-labelledby': tabId, tabindex: '0', 'data-panel': key },
+      h('p.hint', help),
+      key === 'mismatch' ? (rows.length ? rows.map(mismatchCard) : h('p.empty', 'None.')) : reconTable(rows, key, caption)));
+  });
+  const start = Math.max(0, RECON_TABS.findIndex(([k]) => k === selected));
+  const box = h('div.recon', list, panels);
+  choose(start, false);
+  return box;
+}
+
+function reconView(r, selected) {
+  const hashFor = (tab) => `#/returns/gstr2b${qs({ period: r.period, gstin: r.gstin, tab: tab === 'matched' ? '' : tab })}`;
+  return h('section.panel', { 'aria-labelledby': 'recon-h', 'data-testid': 'recon' },
+    h('h2', { id: 'recon-h' }, `${periodName(r.period)} · ${r.gstin}`),
+    dl([
+      ['Period', `${periodName(r.period)} (${r.period})`],
+      ['GSTIN', r.gstin],
+      ['Generated on the portal', r.generated_on ? fmtDate(r.generated_on) : '—'],
+      ['Imported', fmtInstant(r.imported_at)],
+    ]),
+    reconTabs(r, selected, (tab) => { history.replaceState(null, '', hashFor(tab)); }));
+}
+
+async function returnGstins() {
+  if (!session.can('org.branches:read')) return [];
+  try {
+    const branches = await getAll('/api/v1/branches');
+    return [...new Set(branches.map((b) => b.gstin).filter(Boolean))].sort();
+  } catch { return []; }
+}
+
+async function renderGstr2b(main, _p, query) {
+  const period = query.get('period') || '';
+  const gstin = query.get('gstin') || '';
+  const tab = query.get('tab') || 'matched';
+  put(main, pageHeader('GSTR-2B reconciliation'));
+  put(main, h('p.lede', 'Compare the input tax credit statement the GST portal publishes each month (GSTR-2B) with the bills in the books: the B2B invoices that match, those whose date or amounts differ, those the books do not have, and the bills the suppliers have not reported.'));
+  const result = h('div', { 'aria-live': 'polite' });
+  const show = (r, selected = 'matched') => put(clear(result), reconView(r, selected));
+  const gstins = await returnGstins();
+  const picker = {
+    period: field({ name: 'period', label: 'Period (MMYYYY)', required: true, value: period || lastPeriod(),
+      attrs: { inputmode: 'numeric', autocomplete: 'off', maxlength: '6' }, hint: 'e.g. 062026 for June 2026',
+      validate: (v) => (PERIOD_RE.test(String(v).trim()) ? null : { message: 'a period is the month and year as MMYYYY, e.g. 062026' }) }),
+    gstin: gstins.length > 1
+      ? field({ name: 'gstin', label: 'GSTIN', type: 'select', value: gstin, options: [['', 'The only one imported'], ...gstins.map((g) => [g, g])], hint: 'Needed when statements of several GSTINs were imported for the period.' })
+      : null,
+  };
+
+  // Upload a statement.
+  if (session.can('returns.gstr2b:write')) {
+    const file = field({ name: 'file', label: 'GSTR-2B file (JSON)', type: 'file', required: true,
+      attrs: { accept: '.json,application/json' },
+      hint: 'As downloaded from the GST portal (Returns › GSTR-2B › Download JSON). Importing a period again replaces it.' });
+    const submit = h('button.btn.btn-primary', { type: 'submit' }, 'Upload and reconcile');
+    const form = h('form.upload-form', { novalidate: true, 'aria-label': 'Upload GSTR-2B' }, formErrorBox(), file, h('div.form-actions', submit));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      const chosen = file.input.files && file.input.files[0];
+      if (!chosen) { showError(file.input, 'choose the JSON file downloaded from the GST portal'); file.input.focus(); return; }
+      let body;
+      try {
+        body = JSON.parse(await chosen.text());
+      } catch (e) {
+        showError(file.input, `${chosen.name} is not a JSON file (${e.message})`);
+        file.input.focus();
+        return;
+      }
+      try {
+        const r = await busy(submit, 'Uploading…', () => api('POST', '/api/v1/returns/gstr2b', { body }));
+        const s = r.summary || {};
+        announce(`GSTR-2B for ${periodName(r.period)} imported: ${s.matched} matched, ${s.mismatch} mismatched, ${s.missing_in_books} missing in books, ${s.missing_in_2b} missing in 2B.`);
+        file.input.value = '';
+        picker.period.input.value = r.period;
+        history.replaceState(null, '', `#/returns/gstr2b${qs({ period: r.period, gstin: r.gstin })}`);
+        show(r);
+      } catch (e) {
+        // The file's problems name paths inside it (data.docdata.b2b[0].inv[2].dt).
+        const box = form.querySelector('.form-error');
+        showError(file.input, 'this file was not imported; nothing was stored');
+        box.hidden = false;
+        const listed = e.errors && e.errors.length;
+        put(clear(box), h('p', listed ? `${e.problem?.title || 'The file was refused'}:` : errorText(e)),
+          listed ? h('ul', e.errors.map((fe) => h('li', fe.field ? [h('code', fe.field), `: ${fe.message || fe.code}`] : (fe.message || fe.code)))) : null);
+        box.focus();
+      }
+    });
+    put(main, h('section.panel', { 'aria-labelledby': 'upload-2b-h' }, h('h2', { id: 'upload-2b-h' }, 'Upload a statement'), form));
+  }
+
+  // Open an imported period.
+  const pickForm = h('form.filters', { role: 'search', 'aria-label': 'GSTR-2B period' }, formErrorBox(), picker.period, picker.gstin,
+    h('div.filter-actions', h('button.btn', { type: 'submit' }, 'Show')));
+  pickForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearErrors(pickForm);
+    const v = picker.period.input.value.trim();
+    if (!PERIOD_RE.test(v)) { showError(picker.period.input, 'a period is the month and year as MMYYYY, e.g. 062026'); picker.period.input.focus(); return; }
+    go(`#/returns/gstr2b${qs({ period: v, gstin: picker.gstin ? picker.gstin.input.value : gstin })}`);
+  });
+  put(main, h('section.panel', { 'aria-labelledby': 'pick-2b-h' }, h('h2', { id: 'pick-2b-h' }, 'Imported statements'), pickForm), result);
+
+  if (!period) {
+    put(result, h('p.empty', 'Choose a period to see its reconciliation, or upload a statement.'));
+    return;
+  }
+  if (!PERIOD_RE.test(period)) {
+    put(result, h('p.problem', { role: 'alert' }, `"${period}" is not a period: use MMYYYY, e.g. 062026.`));
+    return;
+  }
+  put(result, loading());
+  try {
+    const r = await api('GET', `/api/v1/returns/gstr2b/${encodeURIComponent(period)}`, { query: { gstin } });
+    show(r, tab);
+  } catch (e) {
+    if (e.status === 404) {
+      put(clear(result), h('p.notice', { role: 'status', 'data-testid': 'recon-none' },
+        `Nothing imported for ${periodName(period)}${gstin ? ` (GSTIN ${gstin})` : ''} yet.`,
+        session.can('returns.gstr2b:write') ? ' Upload the GSTR-2B JSON file for that month above.' : ' Someone with permission to import GSTR-2B has to upload it first.'));
+    } else {
+      put(clear(result), problemBox(e, () => go(`#/returns/gstr2b${qs({ period, gstin, t: Date.now() })}`)));
+    }
+  }
+}
+
 // ---- pages-audit.js ----
 // The audit trail: filters, paged events with their changes, and chain verification.
 
@@ -5461,6 +6155,10 @@ const NAV = [
   { href: '#/vendor-payments', label: 'Vendor payments', perm: 'purchases.payments:read', sub: true },
   { href: '#/vendors', label: 'Vendors', perm: 'purchases.vendors:read' },
   { href: '#/payables', label: 'Payables', perm: 'reports.payables:read' },
+  { href: '#/returns/gstr2b', label: 'GSTR-2B', perm: 'returns.gstr2b:read' },
+  { href: '#/stock', label: 'Stock', perm: 'stock.reports:read' },
+  { href: '#/stock-transfers', label: 'Transfers', perm: 'stock.reports:read', sub: true },
+  { href: '#/stock-settings', label: 'Stock settings', perm: 'stock.settings:write', sub: true },
   { href: '#/journals', label: 'Journals', perm: 'books.journals:read' },
   { href: '#/accounts', label: 'Chart of accounts', perm: 'books.accounts:read', sub: true },
   { href: '#/reports', label: 'Reports', perm: 'books.reports:read' },
@@ -5513,6 +6211,13 @@ const ROUTES = [
   ['/vendor-payments', renderVendorPayments],
   ['/vendor-payments/:id', renderVendorPayment],
   ['/payables', renderPayables],
+  ['/returns/gstr2b', renderGstr2b],
+  ['/stock', renderStock],
+  ['/stock/ledger/:id', renderStockLedger],
+  ['/stock-transfers', renderStockTransfers],
+  ['/stock-transfers/new', renderStockTransferForm],
+  ['/stock-transfers/:id', renderStockTransfer],
+  ['/stock-settings', renderStockSettings],
   ['/accounts', renderAccounts],
   ['/journals', renderJournals],
   ['/journals/new', renderJournalForm],
