@@ -15,6 +15,7 @@
 mod baseline;
 mod books;
 mod business;
+mod purchases;
 mod shop;
 mod tax;
 
@@ -455,8 +456,9 @@ fn main() {
         Some("scale") => business::scale(num(1, 1_000_000)),
         Some("tax") => tax::tax_documents(num(1, 500), num(2, 2_000)),
         Some("books") => books::books(num(1, 1_000_000), num(2, 1_000)),
+        Some("purchases") => purchases::purchases(num(1, 100_000), num(2, 1_000)),
         Some(other) => {
-            eprintln!("unknown scenario {other}; use tenants, auth, business, mix, scale or tax")
+            eprintln!("unknown scenario {other}; use tenants, auth, business, mix, scale, tax, books or purchases")
         }
     }
 }

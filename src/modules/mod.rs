@@ -9,6 +9,7 @@ pub mod files;
 pub mod hr;
 pub mod iam;
 pub mod org;
+pub mod parties;
 pub mod purchases;
 pub mod returns;
 pub mod sales;

@@ -10,13 +10,10 @@ use super::repo;
 use crate::audit::{self, Actor};
 use crate::clock;
 use crate::error::{AppError, AppResult};
-use crate::modules::fields::{diff, optional_text, required_text, Problems};
+use crate::modules::fields::{diff, Problems};
 use crate::modules::iam::service::check_version;
-use crate::modules::sales::customers::service::{email, phone, place};
+use crate::modules::parties::{new_contact, patch_contact, Contact, ContactPatch, NewContact};
 use crate::tenancy::TenantHandle;
-
-const NAME_MAX: usize = 200;
-const ADDRESS_MAX: usize = 1000;
 
 /// The registration given, or the one the GSTIN and state imply; refused when they
 /// disagree: regular and composition vendors have a GSTIN, the others none, and state
@@ -66,36 +63,45 @@ fn registration(
     }
 }
 
+fn contact_of(v: &Vendor) -> Contact {
+    Contact {
+        name: v.name.clone(),
+        gstin: v.gstin.clone(),
+        state_code: v.state_code.clone(),
+        email: v.email.clone(),
+        phone: v.phone.clone(),
+        billing_address: v.billing_address.clone(),
+    }
+}
+
 pub fn create(tenant: &Arc<TenantHandle>, req: &CreateVendor, actor: &Actor) -> AppResult<Vendor> {
     let mut p = Problems::new();
-    let name = p.check("name", required_text(&req.name, NAME_MAX));
-    let fallback = (req.registration == Some(VendorRegistration::Overseas)).then_some("96");
-    let place = place(
-        req.gstin.as_deref(),
-        req.state_code.as_deref(),
-        fallback,
+    let contact = new_contact(
+        &NewContact {
+            name: &req.name,
+            gstin: req.gstin.as_deref(),
+            state_code: req.state_code.as_deref(),
+            email: req.email.as_deref(),
+            phone: req.phone.as_deref(),
+            billing_address: req.billing_address.as_deref(),
+        },
+        req.registration == Some(VendorRegistration::Overseas),
         &mut p,
     );
-    let reg = place
+    let reg = contact
         .as_ref()
-        .and_then(|(g, s)| registration(req.registration, g.as_deref(), s, &mut p));
-    let email = email(req.email.as_deref(), &mut p);
-    let phone = phone(req.phone.as_deref(), &mut p);
-    let address = p.check(
-        "billing_address",
-        optional_text(req.billing_address.as_deref().unwrap_or(""), ADDRESS_MAX),
-    );
-    let (
-        Some(name),
-        Some((gstin, state_code)),
-        Some(registration),
-        Some(email),
-        Some(phone),
-        Some(billing_address),
-    ) = (name, place, reg, email, phone, address)
-    else {
+        .and_then(|c| registration(req.registration, c.gstin.as_deref(), &c.state_code, &mut p));
+    let (Some(contact), Some(registration)) = (contact, reg) else {
         return Err(p.into_error());
     };
+    let Contact {
+        name,
+        gstin,
+        state_code,
+        email,
+        phone,
+        billing_address,
+    } = contact;
     let now = clock::now_rfc3339();
     let vendor = Vendor {
         id: crate::ids::new_id(),
@@ -143,47 +149,34 @@ pub fn patch(
         let before = repo::get(tx, id)?.ok_or(AppError::NotFound)?;
         check_version(if_match, before.version)?;
         let mut p = Problems::new();
-        let mut after = before.clone();
-        if let Some(n) = &req.name {
-            after.name = p
-                .check("name", required_text(n, NAME_MAX))
-                .unwrap_or_default();
-        }
-        let gstin = match &req.gstin {
-            None => before.gstin.clone(),
-            Some(g) => g.clone(),
-        };
-        let fallback = if req.registration == Some(VendorRegistration::Overseas) {
-            "96".to_string()
-        } else {
-            before.state_code.clone()
-        };
-        if let Some((g, s)) = place(
-            gstin.as_deref(),
-            req.state_code.as_deref(),
-            Some(&fallback),
+        let contact = patch_contact(
+            &contact_of(&before),
+            &ContactPatch {
+                name: req.name.as_deref(),
+                gstin: req.gstin.as_ref().map(Option::as_deref),
+                state_code: req.state_code.as_deref(),
+                email: req.email.as_ref().map(Option::as_deref),
+                phone: req.phone.as_ref().map(Option::as_deref),
+                billing_address: req.billing_address.as_deref(),
+            },
+            req.registration == Some(VendorRegistration::Overseas),
             &mut p,
-        ) {
-            after.gstin = g;
-            after.state_code = s;
-        }
+        );
         // A registration left out follows a changed GSTIN (given or cleared).
         let given = req
             .registration
             .or((req.gstin.is_none()).then_some(before.registration));
+        let mut after = Vendor {
+            name: contact.name.clone(),
+            gstin: contact.gstin.clone(),
+            state_code: contact.state_code.clone(),
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+            billing_address: contact.billing_address.clone(),
+            ..before.clone()
+        };
         if let Some(r) = registration(given, after.gstin.as_deref(), &after.state_code, &mut p) {
             after.registration = r;
-        }
-        if let Some(e) = &req.email {
-            after.email = email(e.as_deref(), &mut p).unwrap_or_default();
-        }
-        if let Some(x) = &req.phone {
-            after.phone = phone(x.as_deref(), &mut p).unwrap_or_default();
-        }
-        if let Some(a) = &req.billing_address {
-            after.billing_address = p
-                .check("billing_address", optional_text(a, ADDRESS_MAX))
-                .unwrap_or_default();
         }
         p.finish()?;
         repo::update(tx, &after, &now)?;

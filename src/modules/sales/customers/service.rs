@@ -8,62 +8,11 @@ use super::model::{CreateCustomer, Customer, PatchCustomer, Registration};
 use super::repo;
 use crate::audit::{self, Actor};
 use crate::clock;
-use crate::domain::{Email, FieldError, Gstin, Phone, StateCode};
 use crate::error::{AppError, AppResult};
+use crate::modules::fields::Problems;
 use crate::modules::iam::service::check_version;
-use crate::modules::sales::common::{blank_as_none, optional_text, required_text, Problems};
+use crate::modules::parties::{new_contact, patch_contact, Contact, ContactPatch, NewContact};
 use crate::tenancy::TenantHandle;
-
-const NAME_MAX: usize = 200;
-const ADDRESS_MAX: usize = 1000;
-
-/// Where a customer (or vendor) is: the GSTIN (if any) and the state code that goes with it.
-///
-/// With a GSTIN the state is the GSTIN's first two digits and a different explicit
-/// state code is refused; without one the explicit code, else `fallback`, is used.
-pub fn place(
-    gstin: Option<&str>,
-    state_code: Option<&str>,
-    fallback: Option<&str>,
-    p: &mut Problems,
-) -> Option<(Option<String>, String)> {
-    let gstin = match blank_as_none(gstin) {
-        Some(g) => Some(p.check("gstin", Gstin::parse(g))?),
-        None => None,
-    };
-    let given = match blank_as_none(state_code) {
-        Some(s) => Some(p.check("state_code", StateCode::parse(s))?),
-        None => None,
-    };
-    match (gstin, given) {
-        (Some(g), Some(s)) if g.state_code() != s => {
-            p.push(
-                "state_code",
-                "mismatch",
-                format!(
-                    "does not match the GSTIN, whose state code is {}",
-                    g.state_code().as_str()
-                ),
-            );
-            None
-        }
-        (Some(g), _) => Some((
-            Some(g.as_str().to_string()),
-            g.state_code().as_str().to_string(),
-        )),
-        (None, Some(s)) => Some((None, s.as_str().to_string())),
-        (None, None) => match fallback {
-            Some(f) => Some((None, f.to_string())),
-            None => {
-                p.add(
-                    "state_code",
-                    FieldError::required("required when there is no GSTIN"),
-                );
-                None
-            }
-        },
-    }
-}
 
 /// The registration given, or the one the GSTIN and state imply; and whether the three
 /// agree: `regular`/`sez` need a GSTIN, `export` is state `96` without one, and `96` is
@@ -113,21 +62,14 @@ fn registration(
     }
 }
 
-pub fn email(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
-    match blank_as_none(v) {
-        None => Some(None),
-        Some(e) => p
-            .check("email", Email::parse(e))
-            .map(|e| Some(e.as_str().to_string())),
-    }
-}
-
-pub fn phone(v: Option<&str>, p: &mut Problems) -> Option<Option<String>> {
-    match blank_as_none(v) {
-        None => Some(None),
-        Some(x) => p
-            .check("phone", Phone::parse(x))
-            .map(|x| Some(x.as_str().to_string())),
+pub fn contact_of(c: &Customer) -> Contact {
+    Contact {
+        name: c.name.clone(),
+        gstin: c.gstin.clone(),
+        state_code: c.state_code.clone(),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        billing_address: c.billing_address.clone(),
     }
 }
 
@@ -137,35 +79,33 @@ pub fn create(
     actor: &Actor,
 ) -> AppResult<Customer> {
     let mut p = Problems::new();
-    let name = p.check("name", required_text(&req.name, NAME_MAX));
     // An export customer without a state code is abroad.
-    let fallback = (req.registration == Some(Registration::Export)).then_some("96");
-    let place = place(
-        req.gstin.as_deref(),
-        req.state_code.as_deref(),
-        fallback,
+    let contact = new_contact(
+        &NewContact {
+            name: &req.name,
+            gstin: req.gstin.as_deref(),
+            state_code: req.state_code.as_deref(),
+            email: req.email.as_deref(),
+            phone: req.phone.as_deref(),
+            billing_address: req.billing_address.as_deref(),
+        },
+        req.registration == Some(Registration::Export),
         &mut p,
     );
-    let reg = place
+    let reg = contact
         .as_ref()
-        .and_then(|(g, s)| registration(req.registration, g.as_deref(), s, &mut p));
-    let email = email(req.email.as_deref(), &mut p);
-    let phone = phone(req.phone.as_deref(), &mut p);
-    let address = p.check(
-        "billing_address",
-        optional_text(req.billing_address.as_deref().unwrap_or(""), ADDRESS_MAX),
-    );
-    let (
-        Some(name),
-        Some((gstin, state_code)),
-        Some(registration),
-        Some(email),
-        Some(phone),
-        Some(billing_address),
-    ) = (name, place, reg, email, phone, address)
-    else {
+        .and_then(|c| registration(req.registration, c.gstin.as_deref(), &c.state_code, &mut p));
+    let (Some(contact), Some(registration)) = (contact, reg) else {
         return Err(p.into_error());
     };
+    let Contact {
+        name,
+        gstin,
+        state_code,
+        email,
+        phone,
+        billing_address,
+    } = contact;
     let now = clock::now_rfc3339();
     let customer = Customer {
         id: crate::ids::new_id(),
@@ -208,48 +148,34 @@ pub fn patch(
         let before = repo::get(tx, id)?.ok_or(AppError::NotFound)?;
         check_version(if_match, before.version)?;
         let mut p = Problems::new();
-        let mut after = before.clone();
-        if let Some(n) = &req.name {
-            after.name = p
-                .check("name", required_text(n, NAME_MAX))
-                .unwrap_or_default();
-        }
-        let gstin = match &req.gstin {
-            None => before.gstin.clone(),
-            Some(g) => g.clone(),
-        };
-        // A kept GSTIN keeps its state; a new or cleared one may bring or need a new state.
-        let fallback = if req.registration == Some(Registration::Export) {
-            "96".to_string()
-        } else {
-            before.state_code.clone()
-        };
-        if let Some((g, s)) = place(
-            gstin.as_deref(),
-            req.state_code.as_deref(),
-            Some(&fallback),
+        let contact = patch_contact(
+            &contact_of(&before),
+            &ContactPatch {
+                name: req.name.as_deref(),
+                gstin: req.gstin.as_ref().map(Option::as_deref),
+                state_code: req.state_code.as_deref(),
+                email: req.email.as_ref().map(Option::as_deref),
+                phone: req.phone.as_ref().map(Option::as_deref),
+                billing_address: req.billing_address.as_deref(),
+            },
+            req.registration == Some(Registration::Export),
             &mut p,
-        ) {
-            after.gstin = g;
-            after.state_code = s;
-        }
+        );
         // A registration left out follows a changed GSTIN (given or cleared).
         let given = req
             .registration
             .or((req.gstin.is_none()).then_some(before.registration));
+        let mut after = Customer {
+            name: contact.name.clone(),
+            gstin: contact.gstin.clone(),
+            state_code: contact.state_code.clone(),
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+            billing_address: contact.billing_address.clone(),
+            ..before.clone()
+        };
         if let Some(r) = registration(given, after.gstin.as_deref(), &after.state_code, &mut p) {
             after.registration = r;
-        }
-        if let Some(e) = &req.email {
-            after.email = email(e.as_deref(), &mut p).unwrap_or_default();
-        }
-        if let Some(x) = &req.phone {
-            after.phone = phone(x.as_deref(), &mut p).unwrap_or_default();
-        }
-        if let Some(a) = &req.billing_address {
-            after.billing_address = p
-                .check("billing_address", optional_text(a, ADDRESS_MAX))
-                .unwrap_or_default();
         }
         p.finish()?;
         repo::update(tx, &after, &now)?;
@@ -286,57 +212,4 @@ pub fn patch(
         )?;
         repo::get(tx, id)?.ok_or(AppError::NotFound)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(
-        g: Option<&str>,
-        s: Option<&str>,
-        f: Option<&str>,
-    ) -> Result<(Option<String>, String), Vec<String>> {
-        let mut p = Problems::new();
-        match place(g, s, f, &mut p) {
-            Some(v) if p.is_empty() => Ok(v),
-            _ => match p.finish() {
-                Err(AppError::Validation(v)) => Err(v
-                    .into_iter()
-                    .map(|x| format!("{}:{}", x.field, x.code))
-                    .collect()),
-                _ => Err(vec![]),
-            },
-        }
-    }
-
-    #[test]
-    fn state_follows_the_gstin() {
-        assert_eq!(
-            run(Some("27AAPFU0939F1ZV"), None, None),
-            Ok((Some("27AAPFU0939F1ZV".into()), "27".into()))
-        );
-        assert_eq!(
-            run(Some("27AAPFU0939F1ZV"), Some("27"), None).map(|x| x.1),
-            Ok("27".into())
-        );
-        assert_eq!(
-            run(Some("27AAPFU0939F1ZV"), Some("29"), None),
-            Err(vec!["state_code:mismatch".into()])
-        );
-        assert_eq!(
-            run(Some("27AAPFU0939F1ZW"), None, None),
-            Err(vec!["gstin:invalid_checksum".into()])
-        );
-        assert_eq!(run(None, Some("29"), None), Ok((None, "29".into())));
-        assert_eq!(run(Some(""), None, Some("07")), Ok((None, "07".into())));
-        assert_eq!(
-            run(None, None, None),
-            Err(vec!["state_code:required".into()])
-        );
-        assert_eq!(
-            run(None, Some("40"), None),
-            Err(vec!["state_code:invalid_value".into()])
-        );
-    }
 }

@@ -71,11 +71,31 @@ pub struct Recorded {
     pub replayed: bool,
 }
 
-/// Runs `create` (which answers 201 with a body) at most once per user and key, inside the
-/// caller's write transaction: a retry of the same request (`fingerprint`) gets the stored
-/// original response and a different request under the same key is refused. Only
-/// successful responses are stored: a refused request may be retried and is decided afresh.
-pub fn once(
+/// Runs `create` (which answers 201 with what it made) at most once per user and key, in
+/// one write transaction of the tenant: a retry of the same request (`route` and `req`,
+/// re-serialized) gets the stored original response and a different request under the
+/// same key is refused. Only successful responses are stored: a refused request may be
+/// retried and is decided afresh.
+pub fn record<R: serde::Serialize, T: serde::Serialize>(
+    tenant: &crate::tenancy::TenantHandle,
+    route: &str,
+    req: &R,
+    user_id: &str,
+    key: Option<&str>,
+    create: impl FnOnce(&Connection) -> crate::error::AppResult<T>,
+) -> crate::error::AppResult<Recorded> {
+    use crate::error::AppError;
+    let canonical = serde_json::to_string(req).map_err(AppError::internal)?;
+    let hash = fingerprint(route, &canonical);
+    let now = crate::clock::unix_now();
+    tenant.db.write_blocking(|tx| {
+        once(tx, user_id, key, &hash, now, || {
+            serde_json::to_value(create(tx)?).map_err(AppError::internal)
+        })
+    })
+}
+
+fn once(
     c: &Connection,
     user_id: &str,
     key: Option<&str>,

@@ -171,14 +171,8 @@ pub fn record(
     actor: &Actor,
 ) -> AppResult<Recorded> {
     let checked = check(req)?;
-    let canonical = serde_json::to_string(req).map_err(AppError::internal)?;
-    let hash = idempotency::fingerprint(ROUTE, &canonical);
-    let now = clock::unix_now();
-    tenant.db.write_blocking(|tx| {
-        idempotency::once(tx, user_id, key, &hash, now, || {
-            let payment = apply(tx, scope, user_id, &checked, actor)?;
-            serde_json::to_value(&payment).map_err(AppError::internal)
-        })
+    idempotency::record(tenant, ROUTE, req, user_id, key, |tx| {
+        apply(tx, scope, user_id, &checked, actor)
     })
 }
 
