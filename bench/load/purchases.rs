@@ -35,6 +35,14 @@ fn load_moves(tenant_db: &Path, n: usize) {
         .expect("item");
         items.push(id);
     }
+    for (code, state) in [("MUM", "27"), ("PUN", "27"), ("BLR", "29")] {
+        tx.execute(
+            "INSERT INTO branches (id, code, name, state_code, address, created_at, updated_at)
+             VALUES (?1, ?2, ?2, ?3, 'Bench Road', ?4, ?4)",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), code, state, now],
+        )
+        .expect("branch");
+    }
     let branches: Vec<String> = tx
         .prepare("SELECT id FROM branches")
         .and_then(|mut s| {
@@ -48,8 +56,9 @@ fn load_moves(tenant_db: &Path, n: usize) {
             + time::Duration::days((k % 365) as i64);
         let date = bisman::domain::format_iso_date(day);
         let m = Move {
-            item_id: &items[k % ITEMS],
-            branch_id: &branches[(k / ITEMS) % branches.len()],
+            // Two receipts and an issue of one item at one branch, in turn.
+            item_id: &items[(k / 3) % ITEMS],
+            branch_id: &branches[(k / 3 / ITEMS) % branches.len()],
             date: &date,
             kind: if k % 3 == 2 {
                 Kind::Sale

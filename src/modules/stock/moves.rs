@@ -181,9 +181,12 @@ fn insufficient(
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let show = |milli: i64| {
-        crate::domain::Quantity::from_milli(milli.max(0))
-            .map(|q| q.to_string())
-            .unwrap_or_default()
+        let q = crate::domain::Quantity::from_milli(milli.abs()).map(|q| q.to_string());
+        match (milli, q) {
+            (0, _) | (_, Err(_)) => "0".to_string(),
+            (m, Ok(q)) if m < 0 => format!("-{q}"),
+            (_, Ok(q)) => q,
+        }
     };
     Ok(AppError::state_rule(
         "insufficient_stock",

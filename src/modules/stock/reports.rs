@@ -95,18 +95,22 @@ fn rows(
     branch: Option<&str>,
     as_of: Option<&str>,
 ) -> AppResult<Vec<Held>> {
-    // Now: the levels; as of a day: the movements up to it.
+    // Now: the levels; as of a day: the movements up to it, summed per item first.
     let source = if as_of.is_some() {
-        "SELECT item_id, branch_id, quantity_milli, value_paise FROM stock_moves WHERE date <= ?3"
+        "SELECT item_id, SUM(quantity_milli) AS q, SUM(value_paise) AS v FROM stock_moves
+         WHERE date <= ?3 AND (?1 IS NULL OR branch_id IN (SELECT value FROM json_each(?1)))
+           AND (?2 IS NULL OR branch_id = ?2)
+         GROUP BY item_id"
     } else {
-        "SELECT item_id, branch_id, quantity_milli, value_paise FROM stock_levels WHERE ?3 IS NULL"
+        "SELECT item_id, SUM(quantity_milli) AS q, SUM(value_paise) AS v FROM stock_levels
+         WHERE ?3 IS NULL AND (?1 IS NULL OR branch_id IN (SELECT value FROM json_each(?1)))
+           AND (?2 IS NULL OR branch_id = ?2)
+         GROUP BY item_id"
     };
     let sql = format!(
-        "SELECT i.id, i.sku, i.name, i.unit, SUM(s.quantity_milli), SUM(s.value_paise)
+        "SELECT i.id, i.sku, i.name, i.unit, s.q, s.v
          FROM ({source}) s JOIN items i ON i.id = s.item_id
-         WHERE (?1 IS NULL OR s.branch_id IN (SELECT value FROM json_each(?1)))
-           AND (?2 IS NULL OR s.branch_id = ?2)
-         GROUP BY i.id HAVING SUM(s.quantity_milli) <> 0 OR SUM(s.value_paise) <> 0
+         WHERE s.q <> 0 OR s.v <> 0
          ORDER BY i.sku"
     );
     let mut stmt = c.prepare_cached(&sql)?;
