@@ -10,6 +10,7 @@ pub mod fairings;
 pub mod headers;
 pub mod openapi;
 pub mod ops;
+pub mod pagination;
 pub mod problem;
 pub mod query;
 pub mod ui;

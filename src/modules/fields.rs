@@ -154,6 +154,16 @@ impl BranchScope {
     }
 }
 
+/// 412 when the client's `If-Match` version is not the record's.
+pub fn check_version(if_match: Option<i64>, current: i64) -> AppResult<()> {
+    match if_match {
+        Some(v) if v != current => Err(AppError::PreconditionFailed(format!(
+            "the resource is at version {current}, not {v}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

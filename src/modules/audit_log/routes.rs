@@ -6,7 +6,7 @@ use super::service::{self, AuditQuery};
 use crate::audit::{self, AuditEvent, Verification};
 use crate::auth::TenantUser;
 use crate::error::AppResult;
-use crate::modules::iam::model::Page;
+use crate::http::pagination::Page;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![list_audit, verify_audit]

@@ -13,9 +13,9 @@ use crate::crypto::TenantKeys;
 use crate::domain::{AccountNumber, FieldError, Ifsc, Pan};
 use crate::error::{AppError, AppResult};
 use crate::keys::KeyStore;
+use crate::modules::fields::check_version;
 use crate::modules::fields::{diff, optional_text, required_text, Problems};
 use crate::modules::hr::crypt::{self, Secret};
-use crate::modules::iam::service::check_version;
 use crate::tenancy::TenantHandle;
 
 /// The company's bank account number: one row (id `1`) of `company`.

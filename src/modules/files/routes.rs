@@ -16,12 +16,12 @@ use super::upload::Upload;
 use crate::auth::TenantUser;
 use crate::blocking;
 use crate::error::{AppError, AppResult};
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::PageRequest;
 use crate::ids;
 use crate::keys::KeyStore;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 use crate::scan::{ScanDecision, ScanStatus, Scanner};
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -14,8 +14,8 @@ use crate::clock;
 use crate::crypto::{CryptoError, TenantKeys};
 use crate::error::{AppError, AppResult};
 use crate::keys::KeyStore;
+use crate::modules::fields::check_version;
 use crate::modules::fields::{diff, BranchScope};
-use crate::modules::iam::service::check_version;
 use crate::modules::org::repo as branches;
 use crate::tenancy::TenantHandle;
 

@@ -113,9 +113,3 @@ pub struct PatchRole {
     pub description: Option<String>,
     pub permissions: Option<Vec<String>>,
 }
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}

@@ -11,9 +11,9 @@ use super::{repo, service};
 use crate::auth::permissions::{PermissionInfo, CATALOGUE};
 use crate::auth::{Auth, TenantUser};
 use crate::blocking;
-use crate::domain::Cursor;
 use crate::error::{AppError, AppResult};
 use crate::http::headers::IfMatch;
+use crate::http::pagination::{page_of, Page};
 use crate::http::query::PageRequest;
 use crate::http::JsonBody;
 use crate::ids;
@@ -32,30 +32,6 @@ pub fn routes() -> Vec<rocket::Route> {
         patch_user,
         deactivate_user
     ]
-}
-
-/// Cuts a `limit + 1` result to a page and makes the cursor from the last row.
-pub fn page_of<T: utoipa::ToSchema>(
-    mut rows: Vec<T>,
-    limit: u32,
-    key: impl Fn(&T) -> (String, String),
-) -> Page<T> {
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().and_then(|r| {
-            let (k, id) = key(r);
-            uuid::Uuid::parse_str(&id)
-                .ok()
-                .map(|u| Cursor::encode(&k, &u))
-        })
-    } else {
-        None
-    };
-    Page {
-        items: rows,
-        next_cursor,
-    }
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

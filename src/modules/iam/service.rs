@@ -12,6 +12,7 @@ use crate::auth::{password, permissions, principal, Auth};
 use crate::clock;
 use crate::domain::{Email, TenantSlug};
 use crate::error::{AppError, AppResult, FieldProblem};
+use crate::modules::fields::check_version;
 use crate::tenancy::{TenantHandle, Tenants};
 
 fn password_expired(changed_at: &str, max_age_days: u32) -> bool {
@@ -451,15 +452,6 @@ pub fn deactivate_user(
         clock::unix_now(),
     )?;
     Ok(user)
-}
-
-pub fn check_version(if_match: Option<i64>, current: i64) -> AppResult<()> {
-    match if_match {
-        Some(v) if v != current => Err(AppError::PreconditionFailed(format!(
-            "the resource is at version {current}, not {v}"
-        ))),
-        _ => Ok(()),
-    }
 }
 
 fn validate_permissions(perms: &[String]) -> AppResult<Vec<String>> {

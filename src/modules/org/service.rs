@@ -10,8 +10,8 @@ use crate::audit::{self, Actor};
 use crate::clock;
 use crate::domain::{BranchCode, Gstin, StateCode};
 use crate::error::{AppError, AppResult};
+use crate::modules::fields::check_version;
 use crate::modules::fields::{diff, optional_text, required_text, BranchScope, Problems};
-use crate::modules::iam::service::check_version;
 use crate::tenancy::TenantHandle;
 
 const NAME_MAX: usize = 200;

@@ -9,11 +9,11 @@ use utoipa::ToSchema;
 use crate::auth::TenantUser;
 use crate::domain::{format_iso_date, proportion};
 use crate::error::{AppError, AppResult};
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::modules::books::journals::routes::seq_cursor;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![stock, stock_ledger]

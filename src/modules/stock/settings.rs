@@ -12,7 +12,7 @@ use crate::clock;
 use crate::error::AppResult;
 use crate::http::headers::IfMatch;
 use crate::http::JsonBody;
-use crate::modules::iam::service::check_version;
+use crate::modules::fields::check_version;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![get_settings, put_settings]

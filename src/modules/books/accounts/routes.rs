@@ -11,9 +11,9 @@ use crate::auth::TenantUser;
 use crate::blocking;
 use crate::error::AppResult;
 use crate::http::headers::IfMatch;
+use crate::http::pagination::Page;
 use crate::http::JsonBody;
 use crate::ids;
-use crate::modules::iam::model::Page;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![list_accounts, create_account, get_account, patch_account]

@@ -12,8 +12,8 @@ use crate::clock;
 use crate::domain::FieldError;
 use crate::error::{AppError, AppResult};
 use crate::ids;
+use crate::modules::fields::check_version;
 use crate::modules::fields::{required_text, Problems};
-use crate::modules::iam::service::check_version;
 use crate::tenancy::TenantHandle;
 
 fn code_of(v: &str) -> Result<String, FieldError> {

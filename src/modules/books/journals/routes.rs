@@ -11,12 +11,12 @@ use crate::auth::TenantUser;
 use crate::blocking;
 use crate::domain::format_iso_date;
 use crate::error::{AppError, AppResult};
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::http::JsonBody;
 use crate::ids;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![list_journals, create_journal, get_journal, reverse_journal]

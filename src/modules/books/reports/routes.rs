@@ -12,13 +12,13 @@ use crate::clock;
 use crate::domain::format_iso_date;
 use crate::error::{AppError, AppResult};
 use crate::http::binary::Binary;
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::modules::books::journals::model::{Journal, JournalFilter, Ref};
 use crate::modules::books::journals::routes::seq_cursor;
 use crate::modules::books::journals::service as journals;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![

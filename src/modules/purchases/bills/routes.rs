@@ -11,12 +11,12 @@ use crate::auth::TenantUser;
 use crate::blocking;
 use crate::error::{AppError, AppResult};
 use crate::http::headers::IfMatch;
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::http::JsonBody;
 use crate::ids;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 use crate::modules::sales::common::blank_as_none;
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -16,8 +16,8 @@ use crate::clock;
 use crate::domain::FieldError;
 use crate::error::{AppError, AppResult};
 use crate::modules::books::posting::{self, DocKind};
+use crate::modules::fields::check_version;
 use crate::modules::fields::{required_text, BranchScope, Problems};
-use crate::modules::iam::service::check_version;
 use crate::modules::stock::moves as stock;
 use crate::tenancy::TenantHandle;
 

@@ -10,12 +10,12 @@ use crate::auth::TenantUser;
 use crate::blocking;
 use crate::error::AppResult;
 use crate::http::headers::IdempotencyKey;
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::{date_param, uuid_param, PageRequest};
 use crate::http::JsonBody;
 use crate::ids;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 use crate::modules::sales::payments::routes::PaymentResponse;
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -11,11 +11,11 @@ use crate::auth::TenantUser;
 use crate::blocking;
 use crate::error::{AppError, AppResult};
 use crate::http::headers::IfMatch;
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::PageRequest;
 use crate::http::JsonBody;
 use crate::ids;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 use crate::modules::sales::common::{blank_as_none, prefix_param};
 
 pub fn routes() -> Vec<rocket::Route> {

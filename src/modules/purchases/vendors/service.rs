@@ -10,8 +10,8 @@ use super::repo;
 use crate::audit::{self, Actor};
 use crate::clock;
 use crate::error::{AppError, AppResult};
+use crate::modules::fields::check_version;
 use crate::modules::fields::{diff, Problems};
-use crate::modules::iam::service::check_version;
 use crate::modules::parties::{new_contact, patch_contact, Contact, ContactPatch, NewContact};
 use crate::tenancy::TenantHandle;
 

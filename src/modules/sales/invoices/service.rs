@@ -19,7 +19,7 @@ use crate::domain::{FieldError, Totals};
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::modules::books::posting::{self, DocKind};
 use crate::modules::company::repo as company;
-use crate::modules::iam::service::check_version;
+use crate::modules::fields::check_version;
 use crate::modules::org::repo as branches;
 use crate::modules::sales::common::{in_scope, required_text, Problems, Scope};
 use crate::modules::sales::customers::repo as customers;

@@ -11,7 +11,7 @@ use crate::audit::{self, Actor};
 use crate::clock;
 use crate::domain::{FieldError, GstRate, HsnSac, Paise};
 use crate::error::{AppError, AppResult};
-use crate::modules::iam::service::check_version;
+use crate::modules::fields::check_version;
 use crate::modules::sales::common::{required_text, Problems};
 use crate::tenancy::TenantHandle;
 

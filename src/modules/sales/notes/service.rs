@@ -19,7 +19,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult, FieldProblem};
 use crate::modules::books::posting::{self, DocKind};
-use crate::modules::iam::service::check_version;
+use crate::modules::fields::check_version;
 use crate::modules::sales::common::{in_scope, Problems, Scope};
 use crate::modules::sales::customers::repo as customers;
 use crate::modules::sales::invoices::model::{Invoice, InvoiceStatus};

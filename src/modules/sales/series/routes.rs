@@ -11,10 +11,10 @@ use crate::auth::TenantUser;
 use crate::blocking;
 use crate::error::AppResult;
 use crate::http::headers::IfMatch;
+use crate::http::pagination::Page;
 use crate::http::JsonBody;
 use crate::ids;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![list_series, create_series, patch_series]

@@ -13,8 +13,8 @@ use crate::audit::{self, Actor};
 use crate::clock;
 use crate::domain::{financial_year, short_financial_year, FieldError};
 use crate::error::{AppError, AppResult};
+use crate::modules::fields::check_version;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::service::check_version;
 use crate::modules::org::repo as branches;
 use crate::tenancy::TenantHandle;
 

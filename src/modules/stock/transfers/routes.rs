@@ -10,12 +10,12 @@ use super::service;
 use crate::auth::TenantUser;
 use crate::blocking;
 use crate::error::AppResult;
+use crate::http::pagination::page_of;
+use crate::http::pagination::Page;
 use crate::http::query::PageRequest;
 use crate::http::JsonBody;
 use crate::ids;
 use crate::modules::fields::BranchScope;
-use crate::modules::iam::model::Page;
-use crate::modules::iam::routes::page_of;
 
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![list_transfers, create_transfer, get_transfer]
