@@ -21,3 +21,8 @@ export const TAX_CUSTOMERS = {
   export: { name: 'Gulf Imports LLC', address: 'PO Box 1234, Dubai, UAE' },
 };
 export const TAX_ITEM = { sku: 'TEA-1', name: 'Assam tea 1 kg', hsn_sac: '0902', unit: 'KG', unit_price_paise: 50000, gst_rate_bp: 500 };
+// The daily-use fixes' tests (tests/ui/usability.test.mjs): admin (users, branches),
+// accountant (invoices, notes, bills) and hr_manager (Reveal), with its own sign-ins.
+export const UX = { email: 'ux@acme.test', password: 'Jasmine-Vine#2026', name: 'Uma Usability' };
+// A user limited to one branch, made by usability.test.mjs through the API.
+export const LIMITED = { email: 'surat@acme.test', password: 'Mango-Grove#2026', name: 'Suresh Surat' };

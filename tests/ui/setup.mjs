@@ -6,7 +6,7 @@ import path from 'node:path';
 const base = process.env.UI_BASE_URL;
 const tenant = process.env.UI_TENANT;
 
-import { STAFF, EXPIRED, ACCOUNTS } from './setup-data.mjs';
+import { STAFF, EXPIRED, ACCOUNTS, UX } from './setup-data.mjs';
 
 async function call(method, url, token, body) {
   const res = await fetch(base + url, {
@@ -26,6 +26,7 @@ await call('POST', '/api/v1/roles', token, { name: 'hr_clerk', description: 'Rea
 await call('POST', '/api/v1/users', token, { ...STAFF, roles: ['staff', 'hr_clerk'] });
 const old = await call('POST', '/api/v1/users', token, { ...EXPIRED, roles: ['accountant'] });
 await call('POST', '/api/v1/users', token, { ...ACCOUNTS, roles: ['admin', 'accountant'] });
+await call('POST', '/api/v1/users', token, { ...UX, roles: ['admin', 'accountant', 'hr_manager'] });
 
 const db = path.join(process.env.UI_DATA_DIR, 'tenants', tenant, 'tenant.db');
 execFileSync('python3', ['-c', `

@@ -108,10 +108,22 @@ async function paymentsPanel(panel) {
     const page = await api('GET', '/api/v1/payments', { query: { from: today, to: today, limit: 200 } });
     const rows = (page.items || []).filter((p) => (p.received_on || '').slice(0, 10) === today);
     const total = rows.reduce((a, p) => a + BigInt(p.amount_paise || 0), 0n);
+    // A payment names only its invoice and customer ids: read each invoice once for its
+    // number and (frozen) buyer, and the customers for anything else.
+    const invoices = new Map();
+    await Promise.all([...new Set(rows.map((r) => r.invoice_id).filter(Boolean))].map(async (id) => {
+      try { invoices.set(id, await api('GET', `/api/v1/invoices/${id}`)); } catch { /* shown without its number */ }
+    }));
+    const needCustomers = rows.some((r) => !r.customer_name && !invoices.get(r.invoice_id)?.buyer?.name);
+    const customers = needCustomers && session.can('sales.customers:read') ? await getAll('/api/v1/customers', {}, 5).catch(() => []) : [];
+    const invoiceOf = (r) => invoices.get(r.invoice_id);
+    const customerOf = (r) => r.customer_name || invoiceOf(r)?.buyer?.name
+      || customers.find((c) => c.id === (r.customer_id || invoiceOf(r)?.customer_id))?.name || '—';
     put(clear(panel), h('h2', title),
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
-        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'View invoice') },
+        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || invoiceOf(r)?.number || 'Invoice') },
+        { label: 'Customer', render: customerOf },
         { label: 'Method', render: (r) => methodName(r.method) },
         { label: 'Reference', render: (r) => r.reference || '—' },
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },
@@ -121,9 +133,27 @@ async function paymentsPanel(panel) {
   }
 }
 
+// The codes of the given branch ids (in code order), or null without org.branches:read.
+export async function branchCodes(ids) {
+  if (!session.can('org.branches:read')) return null;
+  try {
+    const branches = await getAll('/api/v1/branches');
+    return ids.map((id) => branches.find((b) => b.id === id)?.code || id).sort();
+  } catch {
+    return null;
+  }
+}
+
 export function renderDashboard(main) {
   const user = session.get()?.user || {};
   put(main, pageHeader('Dashboard'), h('p.lede', `Welcome, ${user.name || user.email || ''}.`));
+  // A user limited to some branches sees only their figures: say which.
+  const scope = user.branch_ids || [];
+  if (scope.length) {
+    const note = h('p.scope-note.muted', { 'data-testid': 'branch-scope' }, `Showing only ${scope.length === 1 ? 'the branch' : `the ${scope.length} branches`} you have access to.`);
+    put(main, note);
+    branchCodes(scope).then((codes) => { if (codes) note.textContent = `Showing branches: ${codes.join(', ')}`; });
+  }
   // Set by the server for owners while production runs with no replica configured.
   if (user.backups_not_configured) {
     put(main, h('p.notice', { role: 'alert' }, 'Backups are not configured: if this server\'s disk fails, every record is lost. Ask your administrator to set up replication (docs/operations.md, section 2).'));

@@ -90,6 +90,14 @@ function lookupBox() {
   return h('section.panel', { 'aria-labelledby': 'lookup-h' }, h('h2', { id: 'lookup-h' }, 'Find by PAN or Aadhaar'), form, out);
 }
 
+// Revealed identity numbers are masked again after this many milliseconds. <html
+// data-reveal-ms="…"> overrides it (the browser tests use a shorter delay).
+export const REVEAL_HIDE_MS = 30000;
+export function revealDelayMs() {
+  const v = Number(document.documentElement.dataset.revealMs);
+  return Number.isFinite(v) && v > 0 ? v : REVEAL_HIDE_MS;
+}
+
 export async function renderEmployee(main, { id }) {
   put(main, loading());
   let emp;
@@ -111,17 +119,20 @@ export async function renderEmployee(main, { id }) {
   let revealBtn = null;
   if (canReveal) {
     let shown = false;
+    let hideTimer = null;
     revealBtn = h('button.btn.btn-small', { type: 'button', 'aria-pressed': 'false' }, 'Reveal');
+    const mask = () => {
+      clearTimeout(hideTimer);
+      hideTimer = null;
+      pan.textContent = emp.pan || '—';
+      aadhaar.textContent = emp.aadhaar || '—';
+      acct.textContent = emp.bank_account?.account_number || '—';
+      shown = false;
+      revealBtn.textContent = 'Reveal';
+      revealBtn.setAttribute('aria-pressed', 'false');
+    };
     revealBtn.addEventListener('click', async () => {
-      if (shown) {
-        pan.textContent = emp.pan || '—';
-        aadhaar.textContent = emp.aadhaar || '—';
-        acct.textContent = emp.bank_account?.account_number || '—';
-        shown = false;
-        revealBtn.textContent = 'Reveal';
-        revealBtn.setAttribute('aria-pressed', 'false');
-        return;
-      }
+      if (shown) { mask(); return; }
       try {
         const full = await busy(revealBtn, 'Revealing…', () => api('GET', `/api/v1/employees/${emp.id}`, { query: { reveal: 'true' } }));
         pan.textContent = full.pan || '—';
@@ -130,7 +141,15 @@ export async function renderEmployee(main, { id }) {
         shown = true;
         revealBtn.textContent = 'Hide';
         revealBtn.setAttribute('aria-pressed', 'true');
-        announce('Sensitive numbers revealed. This view is recorded in the audit log.');
+        const ms = revealDelayMs();
+        clearTimeout(hideTimer);
+        hideTimer = setTimeout(() => {
+          if (!shown) return;
+          mask();
+          // Only announced while the employee is still on screen.
+          if (pan.isConnected) announce('Sensitive numbers hidden again.');
+        }, ms);
+        announce(`Sensitive numbers revealed for ${Math.round(ms / 1000)} seconds. This view is recorded in the audit log.`);
       } catch (e) {
         announce(errorText(e), 'error');
       }

@@ -78,7 +78,7 @@ export function renderUsers(main) {
     { label: 'Name', render: (u) => u.name },
     { label: 'Email', render: (u) => u.email },
     { label: 'Roles', render: (u) => (u.roles || []).map(titleCase).join(', ') || '—' },
-    { label: 'Branches', render: (u) => ((u.branch_ids || []).length ? `${u.branch_ids.length} branch(es)` : 'All') },
+    { label: 'Branches', render: (u) => branchesText(u.branch_ids) },
     { label: 'Status', render: (u) => badge(u.status) },
     { label: 'Password changed', render: (u) => fmtInstant(u.password_changed_at) },
   ];
@@ -90,7 +90,7 @@ export function renderUsers(main) {
       if (deact) {
         deact.addEventListener('click', async () => {
           const ok = await confirmDialog('Deactivate user', `${u.email} will be signed out everywhere and cannot sign in again.`, {
-            confirmLabel: 'Deactivate', danger: true,
+            confirmLabel: 'Deactivate', danger: true, focusCancel: true,
             action: () => api('POST', `/api/v1/users/${u.id}/deactivate`),
           });
           if (ok) { announce(`${u.email} deactivated.`); list.reload(false); }
@@ -99,7 +99,25 @@ export function renderUsers(main) {
       return h('div.btn-row', edit, deact);
     } });
   }
-  list = pagedTable({ caption: 'Users', columns, load: (cursor) => api('GET', '/api/v1/users', { query: { limit: 50, cursor } }) });
+  // Branch codes for the Branches column (ids only without org.branches:read).
+  let codeOf = new Map();
+  const branchesText = (ids = []) => {
+    if (!ids.length) return 'All branches';
+    const codes = ids.map((id) => codeOf.get(id));
+    if (codes.every(Boolean)) return codes.sort().join(', ');
+    return ids.length === 1 ? '1 branch' : `${ids.length} branches`;
+  };
+  list = pagedTable({
+    caption: 'Users', columns,
+    load: async (cursor) => {
+      const [page, branches] = await Promise.all([
+        api('GET', '/api/v1/users', { query: { limit: 50, cursor } }),
+        session.can('org.branches:read') ? getAll('/api/v1/branches').catch(() => null) : null,
+      ]);
+      if (branches) { branchesCache = branches; codeOf = new Map(branches.map((b) => [b.id, b.code])); }
+      return page;
+    },
+  });
   put(main, list);
 }
 
@@ -171,7 +189,7 @@ function drawMatrix(area, perms, roles, canWrite, reload) {
       const del = h('button.btn.btn-small.btn-danger', { type: 'button', 'aria-label': `Delete ${r.name}` }, 'Delete');
       del.addEventListener('click', async () => {
         const ok = await confirmDialog('Delete role', `Delete the role ${r.name}? Only a role that no user holds can be deleted.`, {
-          confirmLabel: 'Delete', danger: true, action: () => api('DELETE', `/api/v1/roles/${r.id}`),
+          confirmLabel: 'Delete', danger: true, focusCancel: true, action: () => api('DELETE', `/api/v1/roles/${r.id}`),
         });
         if (ok) { announce(`Role ${r.name} deleted.`); reload(); }
       });

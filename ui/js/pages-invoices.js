@@ -383,7 +383,7 @@ export async function renderInvoice(main, { id }) {
     const issue = h('button.btn.btn-primary', { type: 'button' }, 'Issue');
     issue.addEventListener('click', async () => {
       const ok = await confirmDialog('Issue invoice', 'Issuing assigns the next invoice number for this branch and financial year and freezes the seller, buyer and place of supply as they are now. The invoice can no longer be edited.', {
-        confirmLabel: 'Issue invoice', action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`), problemExtra: sellerFixLinks,
+        confirmLabel: 'Issue invoice', focusCancel: true, action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`), problemExtra: sellerFixLinks,
       });
       if (ok) { announce(`Invoice issued: ${ok.number || ''}`); reload(); }
     });
@@ -392,7 +392,7 @@ export async function renderInvoice(main, { id }) {
   if (inv.status === 'draft' && session.can('sales.invoices:write')) {
     const del = h('button.btn.btn-danger', { type: 'button' }, 'Delete draft');
     del.addEventListener('click', async () => {
-      const ok = await confirmDialog('Delete draft', 'Delete this draft invoice?', { confirmLabel: 'Delete', danger: true, action: () => api('DELETE', `/api/v1/invoices/${inv.id}`) });
+      const ok = await confirmDialog('Delete draft', 'Delete this draft invoice?', { confirmLabel: 'Delete', danger: true, focusCancel: true, action: () => api('DELETE', `/api/v1/invoices/${inv.id}`) });
       if (ok) { announce('Draft deleted.'); go('#/invoices'); }
     });
     actions.push(del);
@@ -409,7 +409,7 @@ export async function renderInvoice(main, { id }) {
     const cancel = h('button.btn.btn-danger', { type: 'button' }, 'Cancel invoice');
     cancel.addEventListener('click', async () => {
       const ok = await confirmDialog('Cancel invoice', 'A cancelled invoice keeps its number but is no longer due.', {
-        confirmLabel: 'Cancel invoice', danger: true, reasonLabel: 'Reason for cancelling',
+        confirmLabel: 'Cancel invoice', danger: true, focusCancel: true, reasonLabel: 'Reason for cancelling',
         action: (reason) => api('POST', `/api/v1/invoices/${inv.id}/cancel`, { body: { reason } }),
       });
       if (ok) { announce('Invoice cancelled.'); reload(); }

@@ -580,7 +580,7 @@ export async function renderBill(main, { id }) {
     const post = h('button.btn.btn-primary', { type: 'button' }, 'Post');
     post.addEventListener('click', async () => {
       const ok = await confirmDialog('Post bill', 'Posting records the bill in the books (the purchase or expense, the input tax credit and what is owed to the vendor) and freezes it with the vendor as they are now. It can then only be paid or cancelled.', {
-        confirmLabel: 'Post bill', action: () => api('POST', `/api/v1/bills/${b.id}/post`),
+        confirmLabel: 'Post bill', focusCancel: true, action: () => api('POST', `/api/v1/bills/${b.id}/post`),
       });
       if (ok) { announce(`Bill ${b.supplier_invoice_no} posted.`); reload(); }
     });

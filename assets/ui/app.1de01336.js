@@ -1502,10 +1502,22 @@ async function paymentsPanel(panel) {
     const page = await api('GET', '/api/v1/payments', { query: { from: today, to: today, limit: 200 } });
     const rows = (page.items || []).filter((p) => (p.received_on || '').slice(0, 10) === today);
     const total = rows.reduce((a, p) => a + BigInt(p.amount_paise || 0), 0n);
+    // A payment names only its invoice and customer ids: read each invoice once for its
+    // number and (frozen) buyer, and the customers for anything else.
+    const invoices = new Map();
+    await Promise.all([...new Set(rows.map((r) => r.invoice_id).filter(Boolean))].map(async (id) => {
+      try { invoices.set(id, await api('GET', `/api/v1/invoices/${id}`)); } catch { /* shown without its number */ }
+    }));
+    const needCustomers = rows.some((r) => !r.customer_name && !invoices.get(r.invoice_id)?.buyer?.name);
+    const customers = needCustomers && session.can('sales.customers:read') ? await getAll('/api/v1/customers', {}, 5).catch(() => []) : [];
+    const invoiceOf = (r) => invoices.get(r.invoice_id);
+    const customerOf = (r) => r.customer_name || invoiceOf(r)?.buyer?.name
+      || customers.find((c) => c.id === (r.customer_id || invoiceOf(r)?.customer_id))?.name || '—';
     put(clear(panel), h('h2', title),
       h('p.big-number', h('span.big-label', 'Received today '), fmtPaise(total)),
       table([
-        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || 'View invoice') },
+        { label: 'Invoice', render: (r) => h('a', { href: `#/invoices/${r.invoice_id}` }, r.invoice_number || invoiceOf(r)?.number || 'Invoice') },
+        { label: 'Customer', render: customerOf },
         { label: 'Method', render: (r) => methodName(r.method) },
         { label: 'Reference', render: (r) => r.reference || '—' },
         { label: 'Amount', className: 'num', render: (r) => fmtPaise(r.amount_paise) },
@@ -1515,9 +1527,27 @@ async function paymentsPanel(panel) {
   }
 }
 
+// The codes of the given branch ids (in code order), or null without org.branches:read.
+async function branchCodes(ids) {
+  if (!session.can('org.branches:read')) return null;
+  try {
+    const branches = await getAll('/api/v1/branches');
+    return ids.map((id) => branches.find((b) => b.id === id)?.code || id).sort();
+  } catch {
+    return null;
+  }
+}
+
 function renderDashboard(main) {
   const user = session.get()?.user || {};
   put(main, pageHeader('Dashboard'), h('p.lede', `Welcome, ${user.name || user.email || ''}.`));
+  // A user limited to some branches sees only their figures: say which.
+  const scope = user.branch_ids || [];
+  if (scope.length) {
+    const note = h('p.scope-note.muted', { 'data-testid': 'branch-scope' }, `Showing only ${scope.length === 1 ? 'the branch' : `the ${scope.length} branches`} you have access to.`);
+    put(main, note);
+    branchCodes(scope).then((codes) => { if (codes) note.textContent = `Showing branches: ${codes.join(', ')}`; });
+  }
   // Set by the server for owners while production runs with no replica configured.
   if (user.backups_not_configured) {
     put(main, h('p.notice', { role: 'alert' }, 'Backups are not configured: if this server\'s disk fails, every record is lost. Ask your administrator to set up replication (docs/operations.md, section 2).'));
@@ -1901,7 +1931,7 @@ function renderUsers(main) {
     { label: 'Name', render: (u) => u.name },
     { label: 'Email', render: (u) => u.email },
     { label: 'Roles', render: (u) => (u.roles || []).map(titleCase).join(', ') || '—' },
-    { label: 'Branches', render: (u) => ((u.branch_ids || []).length ? `${u.branch_ids.length} branch(es)` : 'All') },
+    { label: 'Branches', render: (u) => branchesText(u.branch_ids) },
     { label: 'Status', render: (u) => badge(u.status) },
     { label: 'Password changed', render: (u) => fmtInstant(u.password_changed_at) },
   ];
@@ -1913,7 +1943,7 @@ function renderUsers(main) {
       if (deact) {
         deact.addEventListener('click', async () => {
           const ok = await confirmDialog('Deactivate user', `${u.email} will be signed out everywhere and cannot sign in again.`, {
-            confirmLabel: 'Deactivate', danger: true,
+            confirmLabel: 'Deactivate', danger: true, focusCancel: true,
             action: () => api('POST', `/api/v1/users/${u.id}/deactivate`),
           });
           if (ok) { announce(`${u.email} deactivated.`); list.reload(false); }
@@ -1922,7 +1952,25 @@ function renderUsers(main) {
       return h('div.btn-row', edit, deact);
     } });
   }
-  list = pagedTable({ caption: 'Users', columns, load: (cursor) => api('GET', '/api/v1/users', { query: { limit: 50, cursor } }) });
+  // Branch codes for the Branches column (ids only without org.branches:read).
+  let codeOf = new Map();
+  const branchesText = (ids = []) => {
+    if (!ids.length) return 'All branches';
+    const codes = ids.map((id) => codeOf.get(id));
+    if (codes.every(Boolean)) return codes.sort().join(', ');
+    return ids.length === 1 ? '1 branch' : `${ids.length} branches`;
+  };
+  list = pagedTable({
+    caption: 'Users', columns,
+    load: async (cursor) => {
+      const [page, branches] = await Promise.all([
+        api('GET', '/api/v1/users', { query: { limit: 50, cursor } }),
+        session.can('org.branches:read') ? getAll('/api/v1/branches').catch(() => null) : null,
+      ]);
+      if (branches) { branchesCache = branches; codeOf = new Map(branches.map((b) => [b.id, b.code])); }
+      return page;
+    },
+  });
   put(main, list);
 }
 
@@ -1994,7 +2042,7 @@ function drawMatrix(area, perms, roles, canWrite, reload) {
       const del = h('button.btn.btn-small.btn-danger', { type: 'button', 'aria-label': `Delete ${r.name}` }, 'Delete');
       del.addEventListener('click', async () => {
         const ok = await confirmDialog('Delete role', `Delete the role ${r.name}? Only a role that no user holds can be deleted.`, {
-          confirmLabel: 'Delete', danger: true, action: () => api('DELETE', `/api/v1/roles/${r.id}`),
+          confirmLabel: 'Delete', danger: true, focusCancel: true, action: () => api('DELETE', `/api/v1/roles/${r.id}`),
         });
         if (ok) { announce(`Role ${r.name} deleted.`); reload(); }
       });
@@ -2116,6 +2164,14 @@ function lookupBox() {
   return h('section.panel', { 'aria-labelledby': 'lookup-h' }, h('h2', { id: 'lookup-h' }, 'Find by PAN or Aadhaar'), form, out);
 }
 
+// Revealed identity numbers are masked again after this many milliseconds. <html
+// data-reveal-ms="…"> overrides it (the browser tests use a shorter delay).
+const REVEAL_HIDE_MS = 30000;
+function revealDelayMs() {
+  const v = Number(document.documentElement.dataset.revealMs);
+  return Number.isFinite(v) && v > 0 ? v : REVEAL_HIDE_MS;
+}
+
 async function renderEmployee(main, { id }) {
   put(main, loading());
   let emp;
@@ -2137,17 +2193,20 @@ async function renderEmployee(main, { id }) {
   let revealBtn = null;
   if (canReveal) {
     let shown = false;
+    let hideTimer = null;
     revealBtn = h('button.btn.btn-small', { type: 'button', 'aria-pressed': 'false' }, 'Reveal');
+    const mask = () => {
+      clearTimeout(hideTimer);
+      hideTimer = null;
+      pan.textContent = emp.pan || '—';
+      aadhaar.textContent = emp.aadhaar || '—';
+      acct.textContent = emp.bank_account?.account_number || '—';
+      shown = false;
+      revealBtn.textContent = 'Reveal';
+      revealBtn.setAttribute('aria-pressed', 'false');
+    };
     revealBtn.addEventListener('click', async () => {
-      if (shown) {
-        pan.textContent = emp.pan || '—';
-        aadhaar.textContent = emp.aadhaar || '—';
-        acct.textContent = emp.bank_account?.account_number || '—';
-        shown = false;
-        revealBtn.textContent = 'Reveal';
-        revealBtn.setAttribute('aria-pressed', 'false');
-        return;
-      }
+      if (shown) { mask(); return; }
       try {
         const full = await busy(revealBtn, 'Revealing…', () => api('GET', `/api/v1/employees/${emp.id}`, { query: { reveal: 'true' } }));
         pan.textContent = full.pan || '—';
@@ -2156,7 +2215,15 @@ async function renderEmployee(main, { id }) {
         shown = true;
         revealBtn.textContent = 'Hide';
         revealBtn.setAttribute('aria-pressed', 'true');
-        announce('Sensitive numbers revealed. This view is recorded in the audit log.');
+        const ms = revealDelayMs();
+        clearTimeout(hideTimer);
+        hideTimer = setTimeout(() => {
+          if (!shown) return;
+          mask();
+          // Only announced while the employee is still on screen.
+          if (pan.isConnected) announce('Sensitive numbers hidden again.');
+        }, ms);
+        announce(`Sensitive numbers revealed for ${Math.round(ms / 1000)} seconds. This view is recorded in the audit log.`);
       } catch (e) {
         announce(errorText(e), 'error');
       }
@@ -2868,7 +2935,7 @@ async function renderInvoice(main, { id }) {
     const issue = h('button.btn.btn-primary', { type: 'button' }, 'Issue');
     issue.addEventListener('click', async () => {
       const ok = await confirmDialog('Issue invoice', 'Issuing assigns the next invoice number for this branch and financial year and freezes the seller, buyer and place of supply as they are now. The invoice can no longer be edited.', {
-        confirmLabel: 'Issue invoice', action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`), problemExtra: sellerFixLinks,
+        confirmLabel: 'Issue invoice', focusCancel: true, action: () => api('POST', `/api/v1/invoices/${inv.id}/issue`), problemExtra: sellerFixLinks,
       });
       if (ok) { announce(`Invoice issued: ${ok.number || ''}`); reload(); }
     });
@@ -2877,7 +2944,7 @@ async function renderInvoice(main, { id }) {
   if (inv.status === 'draft' && session.can('sales.invoices:write')) {
     const del = h('button.btn.btn-danger', { type: 'button' }, 'Delete draft');
     del.addEventListener('click', async () => {
-      const ok = await confirmDialog('Delete draft', 'Delete this draft invoice?', { confirmLabel: 'Delete', danger: true, action: () => api('DELETE', `/api/v1/invoices/${inv.id}`) });
+      const ok = await confirmDialog('Delete draft', 'Delete this draft invoice?', { confirmLabel: 'Delete', danger: true, focusCancel: true, action: () => api('DELETE', `/api/v1/invoices/${inv.id}`) });
       if (ok) { announce('Draft deleted.'); go('#/invoices'); }
     });
     actions.push(del);
@@ -2894,7 +2961,7 @@ async function renderInvoice(main, { id }) {
     const cancel = h('button.btn.btn-danger', { type: 'button' }, 'Cancel invoice');
     cancel.addEventListener('click', async () => {
       const ok = await confirmDialog('Cancel invoice', 'A cancelled invoice keeps its number but is no longer due.', {
-        confirmLabel: 'Cancel invoice', danger: true, reasonLabel: 'Reason for cancelling',
+        confirmLabel: 'Cancel invoice', danger: true, focusCancel: true, reasonLabel: 'Reason for cancelling',
         action: (reason) => api('POST', `/api/v1/invoices/${inv.id}/cancel`, { body: { reason } }),
       });
       if (ok) { announce('Invoice cancelled.'); reload(); }
@@ -5073,7 +5140,7 @@ async function renderBill(main, { id }) {
     const post = h('button.btn.btn-primary', { type: 'button' }, 'Post');
     post.addEventListener('click', async () => {
       const ok = await confirmDialog('Post bill', 'Posting records the bill in the books (the purchase or expense, the input tax credit and what is owed to the vendor) and freezes it with the vendor as they are now. It can then only be paid or cancelled.', {
-        confirmLabel: 'Post bill', action: () => api('POST', `/api/v1/bills/${b.id}/post`),
+        confirmLabel: 'Post bill', focusCancel: true, action: () => api('POST', `/api/v1/bills/${b.id}/post`),
       });
       if (ok) { announce(`Bill ${b.supplier_invoice_no} posted.`); reload(); }
     });
