@@ -1,6 +1,7 @@
 //! SQLite plumbing shared by the control DB and the tenant files: connection set-up,
 //! migrations, and the durability settings every connection gets.
 
+pub mod children;
 pub mod connection;
 pub mod database;
 pub mod embedded;

@@ -1,11 +1,10 @@
 //! SQL for bills and their lines.
 
-use std::collections::HashMap;
-
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::model::{Bill, BillFilter, BillLine, BillStatus, Itc, VendorCopy};
 use super::pricing::{BillTotals, PricedLine};
+use crate::db::children;
 use crate::db::filters::{arg, ListQuery};
 use crate::domain::Quantity;
 use crate::error::{AppError, AppResult};
@@ -108,24 +107,17 @@ fn line_from_row(r: &Row<'_>) -> rusqlite::Result<(String, BillLine)> {
 }
 
 fn attach_lines(c: &Connection, bills: &mut [Bill]) -> AppResult<()> {
-    if bills.is_empty() {
-        return Ok(());
-    }
-    let ids =
-        serde_json::Value::from(bills.iter().map(|b| b.id.clone()).collect::<Vec<_>>()).to_string();
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {LINE_COLUMNS} FROM bill_lines
-         WHERE bill_id IN (SELECT value FROM json_each(?1)) ORDER BY bill_id, line_no"
-    ))?;
-    let mut by_bill: HashMap<String, Vec<BillLine>> = HashMap::new();
-    for row in stmt.query_map([ids], line_from_row)? {
-        let (id, line) = row?;
-        by_bill.entry(id).or_default().push(line);
-    }
-    for b in bills.iter_mut() {
-        b.lines = by_bill.remove(&b.id).unwrap_or_default();
-    }
-    Ok(())
+    children::attach(
+        c,
+        bills,
+        &format!(
+            "SELECT {LINE_COLUMNS} FROM bill_lines
+             WHERE bill_id IN (SELECT value FROM json_each(?1)) ORDER BY bill_id, line_no"
+        ),
+        |b| &b.id,
+        line_from_row,
+        |b, lines| b.lines = lines,
+    )
 }
 
 pub fn get(c: &Connection, id: &str) -> AppResult<Option<Bill>> {

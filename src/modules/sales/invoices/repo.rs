@@ -1,7 +1,5 @@
 //! SQL for invoices, their lines and their numbering.
 
-use std::collections::HashMap;
-
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::model::{
@@ -9,6 +7,7 @@ use super::model::{
     Registration, Seller,
 };
 use super::pricing::PricedLine;
+use crate::db::children;
 use crate::db::filters::{arg, ListQuery};
 use crate::domain::{Quantity, Totals};
 use crate::error::{AppError, AppResult};
@@ -144,24 +143,17 @@ const LINE_COLUMNS: &str = "invoice_id, line_no, item_id, description, hsn_sac, 
 
 /// Attaches the lines of every invoice in `invs` with one query.
 fn attach_lines(c: &Connection, invs: &mut [Invoice]) -> AppResult<()> {
-    if invs.is_empty() {
-        return Ok(());
-    }
-    let ids =
-        serde_json::Value::from(invs.iter().map(|i| i.id.clone()).collect::<Vec<_>>()).to_string();
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {LINE_COLUMNS} FROM invoice_lines
-         WHERE invoice_id IN (SELECT value FROM json_each(?1)) ORDER BY invoice_id, line_no"
-    ))?;
-    let mut by_invoice: HashMap<String, Vec<InvoiceLine>> = HashMap::new();
-    for row in stmt.query_map([ids], line_from_row)? {
-        let (id, line) = row?;
-        by_invoice.entry(id).or_default().push(line);
-    }
-    for inv in invs.iter_mut() {
-        inv.lines = by_invoice.remove(&inv.id).unwrap_or_default();
-    }
-    Ok(())
+    children::attach(
+        c,
+        invs,
+        &format!(
+            "SELECT {LINE_COLUMNS} FROM invoice_lines
+             WHERE invoice_id IN (SELECT value FROM json_each(?1)) ORDER BY invoice_id, line_no"
+        ),
+        |i| &i.id,
+        line_from_row,
+        |i, lines| i.lines = lines,
+    )
 }
 
 pub fn get(c: &Connection, id: &str) -> AppResult<Option<Invoice>> {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::model::{Note, NoteFilter, NoteKind, NoteLine, NoteReason, NoteStatus};
+use crate::db::children;
 use crate::db::filters::{arg, ListQuery};
 use crate::domain::{Quantity, Totals};
 use crate::error::{AppError, AppResult};
@@ -92,24 +93,17 @@ fn line_from_row(r: &Row<'_>) -> rusqlite::Result<(String, NoteLine)> {
 }
 
 fn attach_lines(c: &Connection, notes: &mut [Note]) -> AppResult<()> {
-    if notes.is_empty() {
-        return Ok(());
-    }
-    let ids =
-        serde_json::Value::from(notes.iter().map(|n| n.id.clone()).collect::<Vec<_>>()).to_string();
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {LINE_COLUMNS} FROM note_lines
-         WHERE note_id IN (SELECT value FROM json_each(?1)) ORDER BY note_id, line_no"
-    ))?;
-    let mut by_note: HashMap<String, Vec<NoteLine>> = HashMap::new();
-    for row in stmt.query_map([ids], line_from_row)? {
-        let (id, line) = row?;
-        by_note.entry(id).or_default().push(line);
-    }
-    for n in notes.iter_mut() {
-        n.lines = by_note.remove(&n.id).unwrap_or_default();
-    }
-    Ok(())
+    children::attach(
+        c,
+        notes,
+        &format!(
+            "SELECT {LINE_COLUMNS} FROM note_lines
+             WHERE note_id IN (SELECT value FROM json_each(?1)) ORDER BY note_id, line_no"
+        ),
+        |n| &n.id,
+        line_from_row,
+        |n, lines| n.lines = lines,
+    )
 }
 
 pub fn get(c: &Connection, id: &str) -> AppResult<Option<Note>> {
